@@ -1,0 +1,4 @@
+import type { Command } from './command.js';
+
+/** Every command of the `matcher` binary, in the order `matcher --help` lists them. */
+export const commands: readonly Command[] = [];

@@ -1,0 +1,77 @@
+/**
+ * The contracts between the stages of the pipeline:
+ * sources ─RawLine─► observe ─Observation─► engine ─Match─► sightings ─SightingUpdate─► outputs.
+ * Types only; each stage owns its behaviour.
+ */
+
+/** Where a line came from, precise enough to report it and to commit a checkpoint after it. */
+export interface Origin {
+  /** The id of the source that produced the line (as configured). */
+  readonly source: string;
+  readonly file?: string;
+  /** 1-based line number within the file or stream. */
+  readonly line?: number;
+  /** Byte offset just past the line, for checkpoints. */
+  readonly offset?: number;
+  readonly pod?: string;
+  readonly container?: string;
+}
+
+export interface RawLine {
+  readonly text: string;
+  readonly origin: Origin;
+}
+
+/** Any STIX object; properties beyond type and id are checked where they are used. */
+export interface StixObject {
+  readonly type: string;
+  readonly id: string;
+  readonly [property: string]: unknown;
+}
+
+export type Sensor = 'tetragon' | 'k8s-audit' | 'falco' | 'kubescape' | 'stix';
+
+/** Where in the cluster an event happened; used to aggregate sightings and to summarise them. */
+export interface EventContext {
+  readonly node?: string;
+  readonly namespace?: string;
+  readonly pod?: string;
+  readonly container?: string;
+}
+
+/** One event as STIX 2.1: an observed-data and the SCOs it refers to (directly or through references). */
+export interface Observation {
+  readonly observedData: StixObject;
+  /** Every SCO of the event by id: those in `object_refs` and those they reference. */
+  readonly objects: ReadonlyMap<string, StixObject>;
+  /** Event time, milliseconds since the epoch (fractions allowed). */
+  readonly time: number;
+  readonly context: EventContext;
+  readonly sensor: Sensor;
+  readonly origin: Origin;
+}
+
+/** A line that did not become an observation, and why; counted, never silent. */
+export interface Skip {
+  readonly reason: SkipReason;
+  readonly detail: string;
+  readonly origin: Origin;
+}
+
+export type SkipReason =
+  | 'malformed-json'
+  | 'line-too-long'
+  | 'binary'
+  | 'unknown-format'
+  | 'unsupported-event'
+  | 'duplicate'
+  | 'irrelevant'
+  | 'invalid-event';
+
+/** An indicator whose pattern the observations satisfy. */
+export interface Match {
+  readonly indicatorId: string;
+  readonly observations: readonly Observation[];
+  /** Event time of the match (the latest observation), ms since the epoch. */
+  readonly time: number;
+}

@@ -1,0 +1,3 @@
+/** The library entry point of `matcher`. */
+export * from './pattern/index.js';
+export type * from './contracts.js';
