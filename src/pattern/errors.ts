@@ -1,0 +1,23 @@
+/**
+ * The one exception the pattern compiler throws for bad input.
+ * Any string given to the compiler yields a compiled pattern or a PatternSyntaxError, never another exception.
+ */
+export class PatternSyntaxError extends Error {
+  override readonly name = 'PatternSyntaxError';
+  /** 0-based offset of the offending token in the pattern text. */
+  readonly offset: number;
+  /** 1-based column of the offending token (patterns are one line; a newline counts as one column). */
+  readonly column: number;
+  /** The offending token as written, or '' at the end of the input. */
+  readonly token: string;
+  /** What would have been valid here, e.g. ["']'", "'AND'", "'OR'"]; empty when not a matter of grammar. */
+  readonly expected: readonly string[];
+
+  constructor(message: string, details: { offset: number; token: string; expected?: readonly string[] }) {
+    super(message);
+    this.offset = details.offset;
+    this.column = details.offset + 1;
+    this.token = details.token;
+    this.expected = details.expected ?? [];
+  }
+}
