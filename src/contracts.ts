@@ -13,6 +13,8 @@ export interface Origin {
   readonly line?: number;
   /** Byte offset just past the line, for checkpoints. */
   readonly offset?: number;
+  /** Identity of a tailed file independent of its path (survives rotation by rename). */
+  readonly fingerprint?: string;
   readonly pod?: string;
   readonly container?: string;
 }
