@@ -77,3 +77,19 @@ export interface Match {
   /** Event time of the match (the latest observation), ms since the epoch. */
   readonly time: number;
 }
+
+/** What an output writes: a new or updated STIX sighting, idempotent by `sighting.id`. */
+export interface SightingUpdate {
+  /** The STIX 2.1 sighting as it now stands (count, first_seen, last_seen, observed_data_refs). */
+  readonly sighting: StixObject;
+  /** The identity of the place it was sighted (the node, or the cluster), referenced by where_sighted_refs. */
+  readonly whereSighted: StixObject;
+  readonly indicator: { readonly id: string; readonly name?: string };
+  readonly context: EventContext;
+  /** Observations matched since the previous update of this sighting, for outputs that store them. */
+  readonly newObservations: readonly Observation[];
+  /** One line for people: where, and what was seen. */
+  readonly summary: string;
+  /** True for the first update of this sighting. */
+  readonly isNew: boolean;
+}
