@@ -1,4 +1,5 @@
 import type { Origin, RawLine } from '../contracts.js';
+import type { SourceCounters } from './counters.js';
 
 /**
  * A source of log lines. Pull-based: a source reads only as fast as its consumer iterates,
@@ -14,6 +15,11 @@ export interface Source {
    * this position. Origins are committed in the order they were yielded.
    */
   commit(origin: Origin): void;
-  /** Stop reading; `batches()` ends soon after. Saves checkpoints. */
+  /**
+   * Stop reading; `batches()` ends soon after. Saves checkpoints: calling it again after the last
+   * commits have arrived saves those too.
+   */
   stop(): Promise<void>;
+  /** Lines and bytes read and dropped so far, by reason (a copy), for metrics and summaries. */
+  counters?(): SourceCounters;
 }
