@@ -1,0 +1,246 @@
+/**
+ * Observation expressions over a batch of observations: the semantics the reference matcher defines and the
+ * streaming engine is tested against (STIX 2.1 Part 9, observation expressions and qualifiers).
+ *
+ * Matching means finding a binding: observations assigned to the `[ … ]` leaves so that every operator and
+ * qualifier holds. An observed-data with `number_observed` n stands for n observations with its time interval,
+ * so a binding is a multiset of observed-data (how many of each one's n observations it uses):
+ * - `A OR B`: a binding of A or one of B;
+ * - `A AND B`: a binding of each, together using no observation twice (distinct observations, which may be the
+ *   same observed-data when its number_observed allows);
+ * - `A FOLLOWEDBY B`: as AND, and some choice of times lets all of A come no later than all of B: the latest
+ *   `first_observed` in A is at most the earliest `last_observed` in B;
+ * - `REPEATS n TIMES`: n bindings of the expression, pairwise distinct in their observations;
+ * - `WITHIN s SECONDS`: some window of s seconds touches every observation's [first_observed, last_observed]
+ *   (the latest first_observed is at most s after the earliest last_observed);
+ * - `START t1 STOP t2`: every observation's interval meets [t1, t2): first_observed < t2 and last_observed ≥ t1.
+ * Bindings that use the same observations the same number of times are interchangeable, so each operator keeps
+ * one of each (the reference enumerates every instance permutation). Worst-case cost still grows with
+ * REPEATS counts and nesting: this is the batch oracle, for tests and small batches, not the streaming path.
+ */
+import type { ObservationExpression, Qualifier } from './ast.js';
+import type { TimedObservation } from './observation-input.js';
+import type { ObservationView } from './observations.js';
+import { addSeconds, compareTimestamps, parseTimestamp, type Timestamp } from './values/timestamp.js';
+import { ConstantError } from './operators.js';
+
+/** How many observations of each observed-data (by index in the batch) a binding uses. */
+interface Binding {
+  readonly counts: ReadonlyMap<number, number>;
+  readonly key: string;
+}
+
+type Evaluate = (batch: readonly TimedObservation[]) => Iterable<Binding>;
+
+/** Compiles an observation expression whose leaves have been compiled into observation predicates. */
+export function compileObservationExpression(
+  expression: ObservationExpression,
+  compileLeaf: (leaf: ObservationExpression & { kind: 'observation' }) => (view: ObservationView) => boolean,
+): (batch: readonly TimedObservation[]) => boolean {
+  const evaluate = compileNode(expression, compileLeaf);
+  return (batch) => {
+    for (const _binding of evaluate(batch)) return true;
+    return false;
+  };
+}
+
+function compileNode(
+  expression: ObservationExpression,
+  compileLeaf: Parameters<typeof compileObservationExpression>[1],
+): Evaluate {
+  switch (expression.kind) {
+    case 'observation': {
+      const test = compileLeaf(expression);
+      return (batch) => leafBindings(batch, test);
+    }
+    case 'observation-binary': {
+      const left = compileNode(expression.left, compileLeaf);
+      const right = compileNode(expression.right, compileLeaf);
+      if (expression.operator === 'OR') return (batch) => distinct(concat(left(batch), right(batch)));
+      const ordered = expression.operator === 'FOLLOWEDBY';
+      return (batch) => distinct(join(batch, left(batch), new Cached(right(batch)), ordered));
+    }
+    case 'observation-qualified': {
+      const inner = compileNode(expression.expression, compileLeaf);
+      return compileQualifier(expression.qualifier, inner);
+    }
+  }
+}
+
+function compileQualifier(qualifier: Qualifier, inner: Evaluate): Evaluate {
+  switch (qualifier.kind) {
+    case 'repeats': {
+      const times = qualifier.times;
+      return (batch) => distinct(repeats(batch, [...inner(batch)], times));
+    }
+    case 'within': {
+      const seconds = qualifier.seconds;
+      return (batch) => filter(inner(batch), (binding) => withinSeconds(batch, binding, seconds));
+    }
+    case 'start-stop': {
+      const start = parseTimestamp(qualifier.startTime.value);
+      const stop = parseTimestamp(qualifier.stopTime.value);
+      if (start === undefined) throw new ConstantError('invalid START timestamp', qualifier.startTime);
+      if (stop === undefined) throw new ConstantError('invalid STOP timestamp', qualifier.stopTime);
+      // START inclusive, STOP exclusive: an empty or inverted window admits nothing.
+      if (compareTimestamps(start, stop) >= 0) return () => [];
+      return (batch) => filter(inner(batch), (binding) => inWindow(batch, binding, start, stop));
+    }
+  }
+}
+
+function* leafBindings(
+  batch: readonly TimedObservation[],
+  test: (view: ObservationView) => boolean,
+): Iterable<Binding> {
+  for (const [index, observation] of batch.entries()) {
+    if (test(observation.view)) yield { counts: new Map([[index, 1]]), key: `${index}*1` };
+  }
+}
+
+function* join(
+  batch: readonly TimedObservation[],
+  left: Iterable<Binding>,
+  right: Cached,
+  ordered: boolean,
+): Iterable<Binding> {
+  for (const l of left) {
+    const latestFirst = ordered ? latestFirstObserved(batch, l) : undefined;
+    for (const r of right) {
+      if (latestFirst !== undefined && compareTimestamps(latestFirst, earliestLastObserved(batch, r)) > 0)
+        continue;
+      const both = union(batch, l, r);
+      if (both !== undefined) yield both;
+    }
+  }
+}
+
+/** Every multiset of `times` bindings (with repetition) whose union fits the observations' counts. */
+function* repeats(
+  batch: readonly TimedObservation[],
+  items: readonly Binding[],
+  times: number,
+): Iterable<Binding> {
+  const capacity = new Set(items.flatMap((item) => [...item.counts.keys()]));
+  let total = 0;
+  for (const index of capacity) total += batch[index]?.numberObserved ?? 0;
+  if (items.length === 0 || total < times) return;
+  function* extend(from: number, chosen: Binding, left: number): Iterable<Binding> {
+    if (left === 0) {
+      yield chosen;
+      return;
+    }
+    for (let i = from; i < items.length; i++) {
+      const item = items[i];
+      const next = item === undefined ? undefined : union(batch, chosen, item);
+      if (next !== undefined) yield* extend(i, next, left - 1);
+    }
+  }
+  yield* extend(0, { counts: new Map(), key: '' }, times);
+}
+
+/** The two bindings together, or undefined when they would use some observed-data more often than it was observed. */
+function union(batch: readonly TimedObservation[], a: Binding, b: Binding): Binding | undefined {
+  const counts = new Map(a.counts);
+  for (const [index, count] of b.counts) {
+    const sum = (counts.get(index) ?? 0) + count;
+    if (sum > (batch[index]?.numberObserved ?? 0)) return undefined;
+    counts.set(index, sum);
+  }
+  const key = [...counts.entries()]
+    .sort(([x], [y]) => x - y)
+    .map(([index, count]) => `${index}*${count}`)
+    .join(',');
+  return { counts, key };
+}
+
+function withinSeconds(batch: readonly TimedObservation[], binding: Binding, seconds: number): boolean {
+  const windowEnd = addSeconds(earliestLastObserved(batch, binding), seconds);
+  return compareTimestamps(latestFirstObserved(batch, binding), windowEnd) <= 0;
+}
+
+function inWindow(
+  batch: readonly TimedObservation[],
+  binding: Binding,
+  start: Timestamp,
+  stop: Timestamp,
+): boolean {
+  for (const index of binding.counts.keys()) {
+    const observation = batch[index];
+    if (observation === undefined) return false;
+    if (compareTimestamps(observation.firstObserved, stop) >= 0) return false;
+    if (compareTimestamps(observation.lastObserved, start) < 0) return false;
+  }
+  return true;
+}
+
+function latestFirstObserved(batch: readonly TimedObservation[], binding: Binding): Timestamp {
+  return extreme(batch, binding, (o) => o.firstObserved, 1);
+}
+
+function earliestLastObserved(batch: readonly TimedObservation[], binding: Binding): Timestamp {
+  return extreme(batch, binding, (o) => o.lastObserved, -1);
+}
+
+function extreme(
+  batch: readonly TimedObservation[],
+  binding: Binding,
+  pick: (observation: TimedObservation) => Timestamp,
+  sign: 1 | -1,
+): Timestamp {
+  let best: Timestamp | undefined;
+  for (const index of binding.counts.keys()) {
+    const observation = batch[index];
+    if (observation === undefined) continue;
+    const t = pick(observation);
+    if (best === undefined || sign * compareTimestamps(t, best) > 0) best = t;
+  }
+  if (best === undefined) throw new Error('internal: empty binding');
+  return best;
+}
+
+function* concat<T>(a: Iterable<T>, b: Iterable<T>): Iterable<T> {
+  yield* a;
+  yield* b;
+}
+
+function* filter<T>(items: Iterable<T>, keep: (item: T) => boolean): Iterable<T> {
+  for (const item of items) if (keep(item)) yield item;
+}
+
+function* distinct(bindings: Iterable<Binding>): Iterable<Binding> {
+  const seen = new Set<string>();
+  for (const binding of bindings) {
+    if (seen.has(binding.key)) continue;
+    seen.add(binding.key);
+    yield binding;
+  }
+}
+
+/** A lazily computed sequence that can be iterated many times (the inner side of a join). */
+class Cached implements Iterable<Binding> {
+  private readonly items: Binding[] = [];
+  private readonly source: Iterator<Binding>;
+  private done = false;
+
+  constructor(source: Iterable<Binding>) {
+    this.source = source[Symbol.iterator]();
+  }
+
+  *[Symbol.iterator](): Iterator<Binding> {
+    for (let i = 0; ; i++) {
+      if (i < this.items.length) {
+        yield this.items[i] as Binding;
+        continue;
+      }
+      if (this.done) return;
+      const next = this.source.next();
+      if (next.done === true) {
+        this.done = true;
+        return;
+      }
+      this.items.push(next.value);
+      yield next.value;
+    }
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * What a comparison expression sees of one observed-data: the objects it observed, by type, and the scope in
+ * which `_ref`/`_refs` values resolve. Built once per observation; every indicator then reads it.
+ */
+
+/** A JSON object (an SCO or a part of one). */
+export interface JsonObject {
+  readonly [key: string]: unknown;
+}
+
+export interface ObservationView {
+  /** The objects the observed-data observed, grouped by their `type`: the roots of every object path. */
+  readonly rootsByType: ReadonlyMap<string, readonly JsonObject[]>;
+  /** The objects a reference may name (STIX 2.1: by id; STIX 2.0: by key of the `objects` dictionary). */
+  readonly referable: ReadonlyMap<string, JsonObject>;
+}
+
+/**
+ * STIX 2.1 SDO and SRO types: never roots of an object path. The reference matcher skips them because a 2.1
+ * observation also carries its observed-data (and possibly SROs) among its objects.
+ */
+const NON_OBSERVABLE_TYPES_V21: ReadonlySet<string> = new Set([
+  'attack-pattern',
+  'bundle',
+  'campaign',
+  'course-of-action',
+  'extension-definition',
+  'grouping',
+  'identity',
+  'incident',
+  'indicator',
+  'infrastructure',
+  'intrusion-set',
+  'language-content',
+  'location',
+  'malware',
+  'malware-analysis',
+  'marking-definition',
+  'note',
+  'observed-data',
+  'opinion',
+  'relationship',
+  'report',
+  'threat-actor',
+  'tool',
+  'sighting',
+  'vulnerability',
+]);
+
+export function isJsonObject(value: unknown): value is JsonObject {
+  return (
+    typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array)
+  );
+}
+
+/**
+ * The view of one STIX 2.1 observed-data: its roots are the objects named in `object_refs` (found in
+ * `objects`, by id), and references resolve among those same objects and the observed-data itself, exactly
+ * as in the reference matcher. So `object_refs` must list every SCO of the event, including those only
+ * reached through references (e.g. a process's `image_ref` file), or paths through them find nothing.
+ */
+export function createObservationView(
+  observedData: JsonObject,
+  objects: ReadonlyMap<string, JsonObject>,
+): ObservationView {
+  const rootsByType = new Map<string, JsonObject[]>();
+  const referable = new Map<string, JsonObject>();
+  if (typeof observedData.id === 'string') referable.set(observedData.id, observedData);
+  const refs = Array.isArray(observedData.object_refs) ? (observedData.object_refs as unknown[]) : [];
+  for (const ref of refs) {
+    if (typeof ref !== 'string' || referable.has(ref)) continue;
+    const object = objects.get(ref);
+    if (object === undefined) continue;
+    referable.set(ref, object);
+    addRoot(rootsByType, object, NON_OBSERVABLE_TYPES_V21);
+  }
+  return { rootsByType, referable };
+}
+
+/** The view of one STIX 2.0 observed-data: every value of its `objects` dictionary, referable by key. */
+export function createObservationViewV20(objects: ReadonlyMap<string, JsonObject>): ObservationView {
+  const rootsByType = new Map<string, JsonObject[]>();
+  for (const object of objects.values()) addRoot(rootsByType, object, undefined);
+  return { rootsByType, referable: objects };
+}
+
+function addRoot(
+  rootsByType: Map<string, JsonObject[]>,
+  object: JsonObject,
+  excluded: ReadonlySet<string> | undefined,
+): void {
+  const type = object.type;
+  if (typeof type !== 'string' || excluded?.has(type) === true) return;
+  const roots = rootsByType.get(type);
+  if (roots === undefined) rootsByType.set(type, [object]);
+  else roots.push(object);
+}
