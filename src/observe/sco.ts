@@ -1,0 +1,144 @@
+import type { EventContext, Observation, Origin, Sensor, StixObject } from '../contracts.js';
+import { derivedId, scoId } from './ids.js';
+import type { Timestamp } from './time.js';
+
+/** Set `key` only when `value` is defined, so optional fields never appear as undefined (they would change ids). */
+export function put(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (value !== undefined && value !== null) target[key] = value;
+}
+
+/**
+ * Objects that only depend on their value (files, directories, addresses, accounts) recur in almost
+ * every event; caching them saves the hashing. Cleared whole when full: simple, and bounded.
+ */
+class ValueCache<V> {
+  private readonly entries = new Map<string, V>();
+  constructor(private readonly capacity: number) {}
+  get(key: string, make: () => V): V {
+    let value = this.entries.get(key);
+    if (value === undefined) {
+      if (this.entries.size >= this.capacity) this.entries.clear();
+      value = make();
+      this.entries.set(key, value);
+    }
+    return value;
+  }
+}
+
+const fileCache = new ValueCache<readonly StixObject[]>(20_000);
+const valueCache = new ValueCache<StixObject>(20_000);
+
+function sco(
+  type: string,
+  properties: Record<string, unknown>,
+  idContributing: Record<string, unknown>,
+): StixObject {
+  return Object.freeze({ type, spec_version: '2.1', id: scoId(type, idContributing), ...properties });
+}
+
+function directoryObject(path: string): StixObject {
+  return sco('directory', { path }, { path });
+}
+
+/** `file` (name = basename) with its `directory`, for an absolute or relative path. */
+function fileObjects(path: string): readonly StixObject[] {
+  const trimmed = path.length > 1 ? path.replace(/\/+$/, '') : path;
+  const slash = trimmed.lastIndexOf('/');
+  const name = trimmed.slice(slash + 1);
+  if (slash < 0) return [sco('file', { name }, { name })];
+  const directory = directoryObject(slash === 0 ? '/' : trimmed.slice(0, slash));
+  if (name === '') return [directory];
+  const parent_directory_ref = directory.id;
+  return [sco('file', { name, parent_directory_ref }, { name, parent_directory_ref }), directory];
+}
+
+export interface NetworkTrafficInput {
+  readonly srcAddress?: string;
+  readonly dstAddress?: string;
+  readonly srcPort?: number;
+  readonly dstPort?: number;
+  readonly protocols: readonly string[];
+}
+
+/** The SCOs of one event, collected as the sensor mapping builds them, then wrapped in an observed-data. */
+export class ScoSet {
+  readonly objects = new Map<string, StixObject>();
+
+  add(object: StixObject): string {
+    this.objects.set(object.id, object);
+    return object.id;
+  }
+
+  /** A `file` and its `directory`; returns the file id (the directory id for a path ending in `/`). */
+  file(path: string): string | undefined {
+    if (path === '') return undefined;
+    const objects = fileCache.get(path, () => fileObjects(path));
+    for (const object of objects) this.objects.set(object.id, object);
+    return objects[0]?.id;
+  }
+
+  /** A `user-account`; `user_id` is what STIX keys an account on (with `account_type`, `account_login`). */
+  userAccount(userId: string | undefined, accountType?: string, accountLogin?: string): string | undefined {
+    if (userId === undefined && accountLogin === undefined) return undefined;
+    const key = `user-account\u0000${userId ?? ''}\u0000${accountType ?? ''}\u0000${accountLogin ?? ''}`;
+    return this.add(
+      valueCache.get(key, () => {
+        const properties: Record<string, unknown> = {};
+        put(properties, 'user_id', userId);
+        put(properties, 'account_login', accountLogin);
+        put(properties, 'account_type', accountType);
+        return sco('user-account', properties, properties);
+      }),
+    );
+  }
+
+  /** An `ipv4-addr` or `ipv6-addr` (by the presence of a colon). */
+  address(value: string): string {
+    const type = value.includes(':') ? 'ipv6-addr' : 'ipv4-addr';
+    return this.add(valueCache.get(`${type}\u0000${value}`, () => sco(type, { value }, { value })));
+  }
+
+  networkTraffic(input: NetworkTrafficInput): string | undefined {
+    const properties: Record<string, unknown> = {};
+    put(properties, 'src_ref', input.srcAddress === undefined ? undefined : this.address(input.srcAddress));
+    put(properties, 'dst_ref', input.dstAddress === undefined ? undefined : this.address(input.dstAddress));
+    if (properties.src_ref === undefined && properties.dst_ref === undefined) return undefined;
+    put(properties, 'src_port', input.srcPort);
+    put(properties, 'dst_port', input.dstPort);
+    properties.protocols = input.protocols;
+    return this.add(sco('network-traffic', properties, properties));
+  }
+
+  /**
+   * A `process`. STIX gives processes no ID-contributing properties; the id is derived from the whole
+   * object as built, so a process reported twice with the same details is one object, and the process
+   * of an event (which carries that event's details) is its own object.
+   */
+  process(properties: Record<string, unknown>): string {
+    const id = derivedId('process', JSON.stringify(properties));
+    return this.add(Object.freeze({ type: 'process', spec_version: '2.1', id, ...properties }));
+  }
+
+  /** An SCO of a custom type whose id the caller derived. */
+  custom(type: string, id: string, properties: Record<string, unknown>): string {
+    return this.add(Object.freeze({ type, spec_version: '2.1', id, ...properties }));
+  }
+
+  /** Wraps the SCOs in one observed-data at `time`; its id is derived from the time and the SCO ids. */
+  observe(sensor: Sensor, time: Timestamp, context: EventContext, origin: Origin): Observation {
+    const objectRefs = [...this.objects.keys()];
+    const id = derivedId('observed-data', `${time.iso}\u0000${objectRefs.join('\u0000')}`);
+    const observedData: StixObject = Object.freeze({
+      type: 'observed-data',
+      spec_version: '2.1',
+      id,
+      created: time.iso,
+      modified: time.iso,
+      first_observed: time.iso,
+      last_observed: time.iso,
+      number_observed: 1,
+      object_refs: objectRefs,
+    });
+    return { observedData, objects: this.objects, time: time.ms, context, sensor, origin };
+  }
+}

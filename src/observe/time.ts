@@ -1,0 +1,41 @@
+/** An event time: STIX timestamp text (UTC, `Z`, the source's own fraction digits kept) and ms since the epoch. */
+export interface Timestamp {
+  readonly iso: string;
+  /** Milliseconds since the epoch, fractions allowed (sub-millisecond digits kept as far as a double can). */
+  readonly ms: number;
+}
+
+const RFC3339 = /^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}:\d{2})(?:\.(\d+))?([Zz]|[+-]\d{2}:\d{2})$/;
+
+/**
+ * Parses an RFC 3339 timestamp. UTC text keeps every fraction digit (Tetragon and Falco give
+ * nanoseconds); other offsets are converted to UTC. Undefined when not a timestamp, or for Go's
+ * zero time `0001-01-01T00:00:00Z`, which sensors write when they do not know.
+ */
+export function timestampFromText(text: string): Timestamp | undefined {
+  const parts = RFC3339.exec(text);
+  if (parts === null) return undefined;
+  const [, date = '', clock = '', fraction, zone = 'Z'] = parts;
+  if (date.startsWith('0001-')) return undefined;
+  const utc = zone === 'Z' || zone === 'z';
+  const seconds = Date.parse(`${date}T${clock}${utc ? 'Z' : zone}`);
+  if (Number.isNaN(seconds)) return undefined;
+  const fractionMs = fraction === undefined ? 0 : Number(`0.${fraction}`) * 1000;
+  const digits = fraction === undefined ? '' : `.${fraction}`;
+  const iso = utc
+    ? `${date}T${clock}${digits}Z`
+    : `${new Date(seconds).toISOString().slice(0, 19)}${digits}Z`;
+  return { iso, ms: seconds + fractionMs };
+}
+
+/** A time given as nanoseconds since the epoch (an exact decimal string or a safe integer), without rounding. */
+export function timestampFromEpochNanos(nanos: string): Timestamp | undefined {
+  if (!/^\d{1,30}$/.test(nanos)) return undefined;
+  const total = BigInt(nanos);
+  const seconds = Number(total / 1_000_000_000n);
+  const remainder = Number(total % 1_000_000_000n);
+  const date = new Date(seconds * 1000);
+  if (Number.isNaN(date.getTime())) return undefined;
+  const iso = `${date.toISOString().slice(0, 19)}.${String(remainder).padStart(9, '0')}Z`;
+  return { iso, ms: seconds * 1000 + remainder / 1e6 };
+}
