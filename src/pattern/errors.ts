@@ -12,12 +12,31 @@ export class PatternSyntaxError extends Error {
   readonly token: string;
   /** What would have been valid here, e.g. ["']'", "'AND'", "'OR'"]; empty when not a matter of grammar. */
   readonly expected: readonly string[];
+  /** The diagnostic code (see diagnostics.ts), when the error comes from the parser. */
+  readonly code: string | undefined;
+  /** 0-based offset just past the offending text. */
+  readonly end: number;
+  /** How to fix it, when known. */
+  readonly hint: string | undefined;
 
-  constructor(message: string, details: { offset: number; token: string; expected?: readonly string[] }) {
+  constructor(
+    message: string,
+    details: {
+      offset: number;
+      token: string;
+      expected?: readonly string[];
+      code?: string;
+      end?: number;
+      hint?: string;
+    },
+  ) {
     super(message);
     this.offset = details.offset;
     this.column = details.offset + 1;
     this.token = details.token;
     this.expected = details.expected ?? [];
+    this.code = details.code;
+    this.end = details.end ?? details.offset + details.token.length;
+    this.hint = details.hint;
   }
 }

@@ -4,3 +4,18 @@
  */
 export type * from './ast.js';
 export { PatternSyntaxError } from './errors.js';
+export { compilePattern, matchPattern, compileComparisonExpression } from './compile.js';
+export type { CompiledPattern, CompileOptions, StixPatternVersion } from './compile.js';
+export type { CompiledComparisonExpression } from './comparison.js';
+export { createObservationView, createObservationViewV20 } from './observations.js';
+export type { JsonObject, ObservationView } from './observations.js';
+export { ObservationInputError, readObservations } from './observation-input.js';
+export type { TimedObservation } from './observation-input.js';
+export { parseTimestamp, compareTimestamps, timestampToEpochMs } from './values/timestamp.js';
+export type { Timestamp } from './values/timestamp.js';
+export { likeLiteralPrefix } from './values/like.js';
+export { parseIpNetwork, networkContains } from './values/cidr.js';
+export type { IpNetwork } from './values/cidr.js';
+export { parsePattern, MAX_NESTING_DEPTH } from './parser.js';
+export type { ParseOptions } from './parser.js';
+export type { StixVersion } from './tokens.js';

@@ -1,0 +1,729 @@
+/**
+ * The parser: tokens → the AST of `ast.ts`, collecting every syntax error it can find.
+ * Errors are reported through one `fail(expected)` ("expected X, found Y"); the parser then skips to a
+ * synchronisation token (`]`, `)`, AND, OR, FOLLOWEDBY) and carries on, so one run reports several errors.
+ */
+import type {
+  Comparison,
+  ComparisonExpression,
+  ComparisonOperator,
+  Constant,
+  ObjectPath,
+  ObservationExpression,
+  Pattern,
+  PathStep,
+  Qualifier,
+  SetConstant,
+  Span,
+} from './ast.js';
+import {
+  classifyMistake,
+  createDiagnostic,
+  type PatternDiagnostic,
+  type PatternDiagnosticCode,
+} from './diagnostics.js';
+import { PatternSyntaxError } from './errors.js';
+import { isValidTimestamp, tokenize } from './lexer.js';
+import {
+  comparisonPrecedence,
+  describeToken,
+  isLiteralKind,
+  observationPrecedence,
+  type LiteralKind,
+  type PrecedenceTable,
+  type StixVersion,
+  type Token,
+  type TokenKind,
+} from './tokens.js';
+import type { TimestampConstant } from './ast.js';
+
+export interface ParseOptions {
+  readonly stixVersion?: StixVersion;
+}
+
+/** Deepest nesting of brackets, parentheses and operator chains the parser accepts (a stack guard). */
+export const MAX_NESTING_DEPTH = 1000;
+
+export interface ParseResult {
+  /** Null when there is any error. */
+  readonly pattern: Pattern | null;
+  /** Errors and the parser's own warnings (operator aliases), in the order found. */
+  readonly diagnostics: readonly PatternDiagnostic[];
+}
+
+/**
+ * Parses a STIX pattern. Throws a PatternSyntaxError for the first error (1-based column, offending token,
+ * expected list), and nothing else, whatever the input.
+ */
+export function parsePattern(text: string, options: ParseOptions = {}): Pattern {
+  const result = parseWithDiagnostics(text, options);
+  const first = result.diagnostics.find((d) => d.severity === 'error');
+  if (first !== undefined || result.pattern === null) throw toSyntaxError(text, first);
+  return result.pattern;
+}
+
+/** Parses and returns every error found (with recovery) instead of throwing. */
+export function parseWithDiagnostics(text: string, options: ParseOptions = {}): ParseResult {
+  const version = options.stixVersion ?? '2.1';
+  const lexed = tokenize(text, version);
+  const parser = new Parser(text, lexed.tokens, version, lexed.diagnostics);
+  return parser.parse();
+}
+
+const expectedOf = new WeakMap<PatternDiagnostic, readonly string[]>();
+
+function toSyntaxError(text: string, diagnostic: PatternDiagnostic | undefined): PatternSyntaxError {
+  if (diagnostic === undefined) {
+    return new PatternSyntaxError('column 1: not a pattern', { offset: 0, token: text.slice(0, 1) });
+  }
+  return new PatternSyntaxError(`column ${diagnostic.start + 1}: ${diagnostic.message}`, {
+    offset: diagnostic.start,
+    token: text.slice(diagnostic.start, diagnostic.end),
+    expected: expectedOf.get(diagnostic) ?? [],
+    code: diagnostic.code,
+    end: diagnostic.end,
+    ...(diagnostic.hint === undefined ? {} : { hint: diagnostic.hint }),
+  });
+}
+
+/** Thrown inside the parser after an error has been reported; caught where the parser resynchronises. */
+class Abort extends Error {
+  constructor(readonly fatal: boolean) {
+    super(fatal ? 'parse stopped' : 'parse aborted');
+  }
+}
+
+const COMPARISON_SYNC: ReadonlySet<TokenKind> = new Set(['AND', 'OR', ']', ')', 'FOLLOWEDBY', 'end']);
+const OBSERVATION_SYNC: ReadonlySet<TokenKind> = new Set(['AND', 'OR', 'FOLLOWEDBY', ')', '[', 'end']);
+const COMPARISON_OPERATORS: Readonly<Partial<Record<TokenKind, ComparisonOperator>>> = {
+  '=': '=',
+  '!=': '!=',
+  '<': '<',
+  '>': '>',
+  '<=': '<=',
+  '>=': '>=',
+  IN: 'IN',
+  LIKE: 'LIKE',
+  MATCHES: 'MATCHES',
+  ISSUBSET: 'ISSUBSET',
+  ISSUPERSET: 'ISSUPERSET',
+};
+const OPERATOR_NAMES = [
+  "'='",
+  "'!='",
+  "'<'",
+  "'>'",
+  "'<='",
+  "'>='",
+  "'IN'",
+  "'LIKE'",
+  "'MATCHES'",
+  "'ISSUBSET'",
+  "'ISSUPERSET'",
+];
+const PRIMITIVE: readonly LiteralKind[] = [
+  'string',
+  'integer',
+  'float',
+  'boolean',
+  'timestamp',
+  'binary',
+  'hex',
+];
+const ORDERABLE: readonly LiteralKind[] = PRIMITIVE.filter((k) => k !== 'boolean');
+const STRING_ONLY: readonly LiteralKind[] = ['string'];
+
+export interface FailOptions {
+  readonly code?: PatternDiagnosticCode;
+  readonly message?: string;
+  readonly hint?: string;
+  readonly span?: Span;
+  /** Report without aborting: the parser can carry on where it is. */
+  readonly soft?: boolean;
+}
+
+class Parser {
+  private position = 0;
+  private depth = 0;
+  /** Where the last error was reported; a second error at the same token is a cascade and is dropped. */
+  private lastErrorAt = -1;
+  private readonly diagnostics: PatternDiagnostic[];
+
+  constructor(
+    readonly text: string,
+    private readonly tokens: readonly Token[],
+    readonly version: StixVersion,
+    lexical: readonly PatternDiagnostic[],
+  ) {
+    this.diagnostics = [...lexical];
+  }
+
+  // ── Token access ────────────────────────────────────────────────────────────
+
+  get current(): Token {
+    return this.tokens[this.position] ?? this.endToken();
+  }
+
+  peek(offset = 1): Token {
+    return this.tokens[this.position + offset] ?? this.endToken();
+  }
+
+  private endToken(): Token {
+    return { kind: 'end', text: '', start: this.text.length, end: this.text.length };
+  }
+
+  at(kind: TokenKind): boolean {
+    return this.current.kind === kind;
+  }
+
+  advance(): Token {
+    const token = this.current;
+    if (token.kind !== 'end') this.position += 1;
+    return token;
+  }
+
+  eat(kind: TokenKind): Token | undefined {
+    return this.at(kind) ? this.advance() : undefined;
+  }
+
+  /** Consumes a token of `kind`, or fails with "expected <what>, found <token>". */
+  expect(kind: TokenKind, what = `'${kind}'`): Token {
+    const token = this.eat(kind);
+    if (token !== undefined) return token;
+    return this.fail([what]);
+  }
+
+  // ── Errors ──────────────────────────────────────────────────────────────────
+
+  /** Reports an error at the current token (unless it is a cascade) and aborts to the nearest recovery point. */
+  fail(expected: readonly string[], options: FailOptions = {}): never {
+    this.report(expected, options);
+    throw new Abort(false);
+  }
+
+  report(expected: readonly string[], options: FailOptions = {}): void {
+    const token = this.current;
+    const span = options.span ?? token;
+    // The lexer has already reported invalid tokens; a second error at one spot is a cascade.
+    if (token.kind === 'invalid' && options.span === undefined) return;
+    if (span.start === this.lastErrorAt) return;
+    this.lastErrorAt = span.start;
+    const mistake = options.code === undefined ? classifyMistake(token, expected, this.version) : undefined;
+    const code = options.code ?? mistake?.code ?? 'unexpected-token';
+    const message =
+      options.message ?? `expected ${joinAlternatives(expected)}, found ${describeToken(token)}`;
+    const diagnostic = createDiagnostic(code, span, message, options.hint ?? mistake?.hint);
+    expectedOf.set(diagnostic, expected);
+    this.diagnostics.push(diagnostic);
+  }
+
+  warn(code: PatternDiagnosticCode, span: Span, message: string, hint?: string): void {
+    this.diagnostics.push(createDiagnostic(code, span, message, hint));
+  }
+
+  private skipUntil(stop: ReadonlySet<TokenKind>): void {
+    while (!stop.has(this.current.kind)) this.advance();
+  }
+
+  // ── Patterns ────────────────────────────────────────────────────────────────
+
+  parse(): ParseResult {
+    let pattern: Pattern | null;
+    try {
+      pattern = this.observationExpression();
+      while (!this.at('end')) pattern = this.recoverAtTopLevel();
+    } catch (error) {
+      if (!(error instanceof Abort)) throw error;
+      pattern = null;
+    }
+    if (pattern !== null) checkTreeDepth(pattern, this);
+    const failed = this.diagnostics.some((d) => d.severity === 'error');
+    return { pattern: failed ? null : pattern, diagnostics: this.diagnostics };
+  }
+
+  /** Text left after a whole pattern: report it, skip to something that can start again, and parse on. */
+  private recoverAtTopLevel(): null {
+    this.report(["'AND'", "'OR'", "'FOLLOWEDBY'", 'a qualifier', 'end of pattern']);
+    this.advance();
+    this.skipUntil(OBSERVATION_SYNC);
+    if (this.at('AND') || this.at('OR') || this.at('FOLLOWEDBY')) this.advance();
+    if (this.at('[') || this.at('(')) this.observationExpression();
+    return null;
+  }
+
+  /** Observation expressions joined by AND, OR, FOLLOWEDBY (one precedence-climbing function, see `binary`). */
+  private observationExpression(): ObservationExpression | null {
+    return this.binary(
+      observationPrecedence,
+      1,
+      () => this.observationOperand(),
+      (operator, left, right) => ({
+        kind: 'observation-binary',
+        operator,
+        left,
+        right,
+        start: left.start,
+        end: right.end,
+      }),
+    );
+  }
+
+  /**
+   * Precedence climbing: an operand, then operators of at least `minimum` precedence, each with a right
+   * operand parsed at the next precedence level. Left-associative; the loop keeps long chains off the stack.
+   */
+  private binary<Operator extends string, Node extends Span>(
+    table: PrecedenceTable<Operator>,
+    minimum: number,
+    operand: () => Node | null,
+    combine: (operator: Operator, left: Node, right: Node) => Node,
+  ): Node | null {
+    let left = operand();
+    for (;;) {
+      const entry = table[this.current.kind];
+      if (entry === undefined || entry.precedence < minimum) return left;
+      this.advance();
+      const right = this.binary(table, entry.precedence + 1, operand, combine);
+      left = left !== null && right !== null ? combine(entry.operator, left, right) : null;
+    }
+  }
+
+  /** `[ … ]` or `( … )`, then any qualifiers; on error, skip to the next observation-level token. */
+  private observationOperand(): ObservationExpression | null {
+    try {
+      let expression = this.observationAtom();
+      while (this.at('WITHIN') || this.at('REPEATS') || this.at('START')) {
+        const qualifier = this.qualifier();
+        expression =
+          expression === null
+            ? null
+            : {
+                kind: 'observation-qualified',
+                expression,
+                qualifier,
+                start: expression.start,
+                end: qualifier.end,
+              };
+      }
+      return expression;
+    } catch (error) {
+      if (!(error instanceof Abort) || error.fatal) throw error;
+      this.skipUntil(OBSERVATION_SYNC);
+      return null;
+    }
+  }
+
+  private observationAtom(): ObservationExpression | null {
+    const token = this.current;
+    if (token.kind === '[') return this.bracketed();
+    if (token.kind === '(') {
+      return this.nested(() => {
+        this.advance();
+        const inner = this.observationExpression();
+        this.expectClosing(')', token);
+        return inner;
+      });
+    }
+    if (token.kind === 'identifier' && this.peek().kind === ':') return this.bracketsMissing();
+    if (token.kind === 'EXISTS' || token.kind === 'NOT') return this.bracketsMissing();
+    return this.fail(["'['", "'('"]);
+  }
+
+  /** `[ comparison-expression ]`; an error inside skips to the closing bracket. */
+  private bracketed(): ObservationExpression | null {
+    const open = this.advance();
+    return this.nested(() => {
+      try {
+        const comparison = this.comparisonExpression();
+        const close = this.expectClosing(']', open, ["'AND'", "'OR'", "']'"]);
+        if (comparison === null) return null;
+        return { kind: 'observation', comparison, start: open.start, end: close.end };
+      } catch (error) {
+        if (!(error instanceof Abort) || error.fatal) throw error;
+        this.skipUntil(new Set<TokenKind>([']', 'FOLLOWEDBY', '[', 'end']));
+        this.eat(']');
+        return null;
+      }
+    });
+  }
+
+  /** A comparison where an observation expression belongs: report once, parse it as if bracketed. */
+  private bracketsMissing(): null {
+    const start = this.current.start;
+    this.comparisonExpression();
+    const strayClose = this.eat(']');
+    const end = strayClose?.end ?? this.tokens[Math.max(0, this.position - 1)]?.end ?? start;
+    const message = strayClose
+      ? "comparison has a ']' but no '[' before it"
+      : "comparisons must be inside square brackets '[' … ']'";
+    this.report([], { code: 'missing-brackets', message, span: { start, end } });
+    return null;
+  }
+
+  /** Expects `]` or `)`; reaching the end instead is an unbalanced bracket. */
+  private expectClosing(kind: ']' | ')', open: Token, expected: readonly string[] = [`'${kind}'`]): Token {
+    const token = this.eat(kind);
+    if (token !== undefined) return token;
+    if (this.at('end')) {
+      this.fail(expected, {
+        code: 'unbalanced-brackets',
+        message: `'${open.text}' at column ${open.start + 1} is never closed: expected ${joinAlternatives(expected)}, found end of pattern`,
+      });
+    }
+    return this.fail(expected);
+  }
+
+  /** Runs `parse` one nesting level deeper; past MAX_NESTING_DEPTH the whole parse stops. */
+  private nested<T>(parse: () => T): T {
+    this.depth += 1;
+    try {
+      if (this.depth > MAX_NESTING_DEPTH) {
+        this.report([], {
+          code: 'nesting-too-deep',
+          message: `pattern is nested more than ${MAX_NESTING_DEPTH} levels deep`,
+        });
+        throw new Abort(true);
+      }
+      return parse();
+    } finally {
+      this.depth -= 1;
+    }
+  }
+
+  // ── Comparison expressions ──────────────────────────────────────────────────
+
+  private comparisonExpression(): ComparisonExpression | null {
+    return this.binary(
+      comparisonPrecedence,
+      1,
+      () => this.comparisonOperand(),
+      (operator, left, right) => ({
+        kind: 'comparison-binary',
+        operator,
+        left,
+        right,
+        start: left.start,
+        end: right.end,
+      }),
+    );
+  }
+
+  /** `( … )`, `[NOT] EXISTS path`, or `path [NOT] operator value`; on error, skip to a comparison-level token. */
+  private comparisonOperand(): ComparisonExpression | null {
+    try {
+      const token = this.current;
+      if (token.kind === '(') {
+        return this.nested(() => {
+          this.advance();
+          const inner = this.comparisonExpression();
+          this.expectClosing(')', token, ["'AND'", "'OR'", "')'"]);
+          return inner;
+        });
+      }
+      if (token.kind === 'EXISTS' || (token.kind === 'NOT' && this.peek().kind === 'EXISTS')) {
+        return this.existsTest();
+      }
+      return this.propertyTest();
+    } catch (error) {
+      if (!(error instanceof Abort) || error.fatal) throw error;
+      this.skipUntil(COMPARISON_SYNC);
+      return null;
+    }
+  }
+
+  private existsTest(): Comparison {
+    const start = this.current.start;
+    const negated = this.eat('NOT') !== undefined;
+    this.advance();
+    const path = this.objectPath();
+    return { kind: 'comparison', operator: 'EXISTS', negated, path, value: null, start, end: path.end };
+  }
+
+  private propertyTest(): Comparison {
+    if (this.version === '2.0' && this.current.kind === 'identifier' && this.current.text === 'EXISTS') {
+      this.fail([], { code: 'not-in-version', message: 'EXISTS is not part of STIX 2.0 patterns' });
+    }
+    const path = this.objectPath();
+    const negated = this.eat('NOT') !== undefined;
+    const operatorToken = this.current;
+    const operator = COMPARISON_OPERATORS[operatorToken.kind];
+    if (operator === undefined) return this.noOperator(path);
+    this.advance();
+    if (operatorToken.text === '==' || operatorToken.text === '<>') {
+      const standard = operator === '=' ? '=' : '!=';
+      this.warn(
+        'operator-alias',
+        operatorToken,
+        `'${operatorToken.text}' is not in the specification; write '${standard}'`,
+      );
+    }
+    const value =
+      operator === 'IN' ? this.setConstant(operatorToken) : this.constant(operatorToken, operator);
+    return { kind: 'comparison', operator, negated, path, value, start: path.start, end: value.end };
+  }
+
+  // ── Object paths ────────────────────────────────────────────────────────────
+
+  /** `type:property`, then `.property`, `.'quoted'`, `[n]` or `[*]` steps. */
+  objectPath(): ObjectPath {
+    const typeToken = this.expect('identifier', 'an object type');
+    this.expect(':', "':'");
+    const steps: PathStep[] = [this.propertyStep()];
+    for (;;) {
+      if (this.eat('.') !== undefined) steps.push(this.propertyStep());
+      else if (this.at('[')) steps.push(this.indexStep());
+      else break;
+    }
+    const last = steps[steps.length - 1] ?? typeToken;
+    return { objectType: typeToken.text, steps, start: typeToken.start, end: last.end };
+  }
+
+  private propertyStep(): PathStep {
+    const token = this.current;
+    if (token.kind === 'string') {
+      this.advance();
+      return { kind: 'property', name: token.value ?? '', start: token.start, end: token.end };
+    }
+    if (token.kind !== 'identifier') return this.fail(['a property name']);
+    this.advance();
+    if (token.hyphenated === true) {
+      this.report([], {
+        code: 'hyphen-in-property',
+        message: `property name '${token.text}' contains a hyphen`,
+        hint: `Quote it: '${token.text}'.`,
+        span: token,
+      });
+    }
+    return { kind: 'property', name: token.text, start: token.start, end: token.end };
+  }
+
+  private indexStep(): PathStep {
+    const open = this.advance();
+    const star = this.eat('*');
+    const index = star === undefined ? this.eat('integer') : undefined;
+    if (star === undefined && index === undefined) return this.fail(["'*'", 'an integer index']);
+    const close = this.expect(']', "']'");
+    if (star !== undefined) return { kind: 'any', start: open.start, end: close.end };
+    return { kind: 'index', index: Number(index?.text), start: open.start, end: close.end };
+  }
+
+  private noOperator(path: ObjectPath): never {
+    const token = this.current;
+    const isExists = token.kind === 'EXISTS' || (this.version === '2.0' && token.text === 'EXISTS');
+    if (isExists && this.version === '2.1') {
+      const pathText = this.text.slice(path.start, path.end);
+      this.fail(OPERATOR_NAMES, {
+        code: 'exists-after-path',
+        message: `EXISTS comes before the object path, not after it`,
+        hint: `Write EXISTS ${pathText}.`,
+      });
+    }
+    if (isExists)
+      this.fail([], { code: 'not-in-version', message: 'EXISTS is not part of STIX 2.0 patterns' });
+    return this.fail(OPERATOR_NAMES);
+  }
+
+  // ── Qualifiers ──────────────────────────────────────────────────────────────
+
+  /** `WITHIN n SECONDS`, `REPEATS n TIMES` or `START t'…' STOP t'…'`. */
+  private qualifier(): Qualifier {
+    const keyword = this.advance();
+    if (keyword.kind === 'WITHIN') {
+      const seconds = this.positiveCount('WITHIN', ['integer', 'float']);
+      const unit = this.expect('SECONDS', "'SECONDS'");
+      return { kind: 'within', seconds, start: keyword.start, end: unit.end };
+    }
+    if (keyword.kind === 'REPEATS') {
+      const times = this.positiveCount('REPEATS', ['integer']);
+      const unit = this.expect('TIMES', "'TIMES'");
+      return { kind: 'repeats', times, start: keyword.start, end: unit.end };
+    }
+    const startTime = this.qualifierTimestamp('START');
+    this.expect('STOP', "'STOP'");
+    const stopTime = this.qualifierTimestamp('STOP');
+    return { kind: 'start-stop', startTime, stopTime, start: keyword.start, end: stopTime.end };
+  }
+
+  /** The count of WITHIN or REPEATS: a positive number (REPEATS: a positive integer). */
+  private positiveCount(keyword: 'WITHIN' | 'REPEATS', accepted: readonly LiteralKind[]): number {
+    const token = this.current;
+    const what = keyword === 'WITHIN' ? 'a positive number of seconds' : 'a positive integer';
+    if (token.kind !== 'integer' && token.kind !== 'float') return this.fail([what]);
+    if (!accepted.includes(token.kind)) {
+      this.report([what], {
+        code: 'wrong-constant-type',
+        message: `${keyword} takes ${what}, found ${describeToken(token)}`,
+      });
+    } else if (token.text.startsWith('-') || Number(token.text) <= 0) {
+      this.report([what], {
+        code: 'qualifier-not-positive',
+        message: `${keyword} takes ${what}, found ${describeToken(token)}`,
+      });
+    }
+    this.advance();
+    return Number(token.text);
+  }
+
+  /** STIX 2.1: a timestamp constant t'…'; STIX 2.0: a string holding a timestamp. */
+  private qualifierTimestamp(keyword: 'START' | 'STOP'): TimestampConstant {
+    const token = this.current;
+    if (this.version === '2.1' && token.kind === 'timestamp') {
+      this.advance();
+      return { kind: 'timestamp', value: token.value ?? '', start: token.start, end: token.end };
+    }
+    if (this.version === '2.0' && token.kind === 'string') {
+      const value = token.value ?? '';
+      if (!isValidTimestamp(value)) {
+        this.report(['a timestamp string'], {
+          code: 'invalid-timestamp',
+          message: `'${value}' is not a valid timestamp`,
+        });
+      }
+      this.advance();
+      return { kind: 'timestamp', value, start: token.start, end: token.end };
+    }
+    if (this.version === '2.1' && token.kind === 'string') {
+      return this.fail(['a timestamp'], {
+        code: 'wrong-constant-type',
+        message: `${keyword} takes a timestamp t'…', found ${describeToken(token)}`,
+        hint: `Write ${keyword} t${token.text}.`,
+      });
+    }
+    if (this.version === '2.0' && token.kind === 'timestamp') {
+      return this.fail(['a timestamp string'], {
+        code: 'not-in-version',
+        message: `STIX 2.0 writes the ${keyword} time as a plain string`,
+        hint: `Write ${keyword} ${token.text.slice(1)}.`,
+      });
+    }
+    return this.fail([this.version === '2.1' ? 'a timestamp' : 'a timestamp string']);
+  }
+
+  // ── Constants ───────────────────────────────────────────────────────────────
+
+  private constant(operatorToken: Token, operator: ComparisonOperator): Constant {
+    const accepted =
+      operator === '=' || operator === '!='
+        ? PRIMITIVE
+        : operator === '<' || operator === '>' || operator === '<=' || operator === '>='
+          ? ORDERABLE
+          : STRING_ONLY;
+    return this.literal(accepted, `'${operatorToken.text}'`);
+  }
+
+  /** A constant of one of the `accepted` kinds; a constant of another kind is a 'wrong-constant-type' error. */
+  literal(accepted: readonly LiteralKind[], after: string): Constant {
+    const token = this.current;
+    if (isLiteralKind(token.kind) && accepted.includes(token.kind)) {
+      this.advance();
+      return constantOf(token, token.kind);
+    }
+    const expected =
+      accepted.length === 1
+        ? ['a string']
+        : accepted === ORDERABLE
+          ? ['a constant other than a boolean']
+          : ['a constant'];
+    if (isLiteralKind(token.kind)) {
+      return this.fail(expected, {
+        code: 'wrong-constant-type',
+        message: `${after} does not take ${describeLiteral(token.kind)}: expected ${expected.join(' or ')}, found ${describeToken(token)}`,
+      });
+    }
+    return this.fail(expected);
+  }
+
+  private setConstant(operatorToken: Token): SetConstant {
+    const open = this.current;
+    if (open.kind !== '(') {
+      const hint = isLiteralKind(open.kind) ? `IN takes a set in parentheses: IN (${open.text})` : undefined;
+      return this.fail(["'('"], {
+        code: isLiteralKind(open.kind) ? 'wrong-constant-type' : 'unexpected-token',
+        ...(hint === undefined ? {} : { hint }),
+      });
+    }
+    this.advance();
+    const values: Constant[] = [];
+    if (!this.at(')')) {
+      values.push(this.literal(PRIMITIVE, `'${operatorToken.text}'`));
+      while (this.eat(',') !== undefined) values.push(this.literal(PRIMITIVE, `'${operatorToken.text}'`));
+    }
+    const close = this.expectClosing(')', open, values.length === 0 ? ["')'", 'a constant'] : ["','", "')'"]);
+    if (values.length === 0)
+      this.warn('empty-set', { start: open.start, end: close.end }, 'the set is empty');
+    return { kind: 'set', values, start: open.start, end: close.end };
+  }
+}
+
+function describeLiteral(kind: LiteralKind): string {
+  const names: Readonly<Record<LiteralKind, string>> = {
+    string: 'a string',
+    integer: 'an integer',
+    float: 'a float',
+    boolean: 'a boolean',
+    timestamp: 'a timestamp',
+    binary: 'a binary constant',
+    hex: 'a hex constant',
+  };
+  return names[kind];
+}
+
+/** The AST constant of a literal token (the lexer has validated and decoded it). */
+export function constantOf(token: Token, kind: LiteralKind): Constant {
+  const span = { start: token.start, end: token.end };
+  switch (kind) {
+    case 'string':
+      return { kind, value: token.value ?? '', ...span };
+    case 'integer':
+      return { kind, value: Number(token.text), raw: token.text, ...span };
+    case 'float':
+      return { kind, value: Number(token.text), ...span };
+    case 'boolean':
+      return { kind, value: token.text === 'true', ...span };
+    case 'timestamp':
+      return { kind, value: token.value ?? '', ...span };
+    case 'binary':
+    case 'hex':
+      return { kind, bytes: token.bytes ?? new Uint8Array(), ...span };
+  }
+}
+
+export function joinAlternatives(items: readonly string[]): string {
+  if (items.length <= 1) return items[0] ?? 'something else';
+  return `${items.slice(0, -1).join(', ')} or ${items[items.length - 1] ?? ''}`;
+}
+
+/**
+ * Long AND/OR/FOLLOWEDBY chains build deep (left-leaning) trees; past MAX_NESTING_DEPTH they are refused,
+ * so that every walker of the tree (compiler, analyses) may recurse safely. Iterative, to be safe itself.
+ */
+function checkTreeDepth(pattern: Pattern, parser: Parser): void {
+  const stack: { node: TreeNode; depth: number }[] = [{ node: pattern, depth: 1 }];
+  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+    if (item.depth > MAX_NESTING_DEPTH) {
+      parser.report([], {
+        code: 'nesting-too-deep',
+        message: `pattern is nested or chained more than ${MAX_NESTING_DEPTH} levels deep`,
+        span: item.node,
+      });
+      return;
+    }
+    for (const child of childrenOf(item.node)) stack.push({ node: child, depth: item.depth + 1 });
+  }
+}
+
+type TreeNode = ObservationExpression | ComparisonExpression;
+
+function childrenOf(node: TreeNode): readonly TreeNode[] {
+  switch (node.kind) {
+    case 'observation-binary':
+    case 'comparison-binary':
+      return [node.left, node.right];
+    case 'observation-qualified':
+      return [node.expression];
+    case 'observation':
+      return [node.comparison];
+    case 'comparison':
+      return [];
+  }
+}
