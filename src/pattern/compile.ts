@@ -1,0 +1,81 @@
+/**
+ * The pattern compiler's public face: text → AST (the parser) → closures, once; then `match` as often as needed.
+ */
+import type { ComparisonExpression, Pattern } from './ast.js';
+import { compileComparisonExpressionNode, type CompiledComparisonExpression } from './comparison.js';
+import { PatternSyntaxError } from './errors.js';
+import { compileObservationExpression } from './observation-expression.js';
+import { readObservations } from './observation-input.js';
+import { ConstantError } from './operators.js';
+import { parsePattern } from './parser.js';
+
+export type StixPatternVersion = '2.0' | '2.1';
+
+export interface CompileOptions {
+  /** The pattern grammar and the observation input format; default '2.1'. */
+  readonly stixVersion?: StixPatternVersion;
+}
+
+export interface CompiledPattern {
+  readonly text: string;
+  readonly ast: Pattern;
+  readonly stixVersion: StixPatternVersion;
+  /**
+   * Whether the observations satisfy the pattern, as the reference matcher (stix2-matcher) decides:
+   * STIX 2.1, a list of bundles (observed-data plus the SCOs their `object_refs` name); STIX 2.0, a list of
+   * observed-data with embedded `objects`. Throws ObservationInputError for malformed input.
+   */
+  match(observations: readonly unknown[]): boolean;
+}
+
+/**
+ * Compiles a STIX pattern. Any string yields a CompiledPattern or a PatternSyntaxError (also for constants
+ * that parse but cannot be used: a bad CIDR, a regular expression the linear-time engine cannot run, …).
+ */
+export function compilePattern(pattern: string, options: CompileOptions = {}): CompiledPattern {
+  const stixVersion = options.stixVersion ?? '2.1';
+  const ast = parsePattern(pattern, { stixVersion });
+  const evaluate = withSyntaxErrors(pattern, () =>
+    compileObservationExpression(ast, (leaf) => compileComparisonExpressionNode(leaf.comparison).test),
+  );
+  return {
+    text: pattern,
+    ast,
+    stixVersion,
+    match: (observations) => evaluate(readObservations(observations, stixVersion)),
+  };
+}
+
+/** Compiles and matches in one call (compile once with compilePattern when matching repeatedly). */
+export function matchPattern(
+  pattern: string,
+  observations: readonly unknown[],
+  options: CompileOptions = {},
+): boolean {
+  return compilePattern(pattern, options).match(observations);
+}
+
+/**
+ * Compiles the inside of one `[ … ]` into a predicate over an ObservationView (see createObservationView), for
+ * engines that evaluate one event at a time. `patternText` (the text the AST came from) makes errors name the
+ * offending token. Throws PatternSyntaxError for an unusable constant.
+ */
+export function compileComparisonExpression(
+  expression: ComparisonExpression,
+  options: { readonly patternText?: string } = {},
+): CompiledComparisonExpression {
+  return withSyntaxErrors(options.patternText ?? '', () => compileComparisonExpressionNode(expression));
+}
+
+function withSyntaxErrors<T>(text: string, compile: () => T): T {
+  try {
+    return compile();
+  } catch (error) {
+    if (!(error instanceof ConstantError)) throw error;
+    const token = text.slice(error.span.start, error.span.end);
+    throw new PatternSyntaxError(`${error.message} (column ${error.span.start + 1})`, {
+      offset: error.span.start,
+      token,
+    });
+  }
+}
