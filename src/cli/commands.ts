@@ -1,4 +1,5 @@
 import type { Command } from './command.js';
+import { scanCommand } from './scan.js';
 
 /** Every command of the `matcher` binary, in the order `matcher --help` lists them. */
-export const commands: readonly Command[] = [];
+export const commands: readonly Command[] = [scanCommand];

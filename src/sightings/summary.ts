@@ -35,8 +35,10 @@ export function describeObservation(observation: Observation): string {
     .filter((o): o is StixObject => o !== undefined);
   const request = roots.find((o) => o.type === 'kubernetes-api-request');
   if (request !== undefined) return describeRequest(request, observation.objects);
-  // The process that did something is the root process; its parent and image come along as references.
-  const process = roots.find((o) => o.type === 'process');
+  // The process that acted is the one no other process names as its parent.
+  const parents = new Set(roots.map((o) => o.parent_ref));
+  const processes = roots.filter((o) => o.type === 'process');
+  const process = processes.find((o) => !parents.has(o.id)) ?? processes[0];
   if (process !== undefined) return describeProcess(process);
   const first = roots[0];
   return first === undefined

@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import { Engine, engineConfigSchema } from '../engine/index.js';
+import { loadIndicatorFiles, type LoadedIndicators } from '../indicators/index.js';
+import { createLogger } from '../log.js';
+import { createObserver } from '../observe/index.js';
+import { stdoutOutput } from '../outputs/stdout.js';
+import { runPipeline, type PipelineStats } from '../pipeline.js';
+import { SightingAggregator, sightingsConfigSchema } from '../sightings/index.js';
+import { buildFilesSource } from '../sources/files/index.js';
+import { parseCommandArgs, parseSettings } from './args.js';
+import type { CliIO, Command } from './command.js';
+
+const usage = `Usage: matcher scan --indicators <bundle.json> [--indicators …] <log files…>
+
+Evaluates every STIX indicator of the bundles against the events of the log files (Tetragon, Kubernetes
+audit, Falco, Kubescape, STIX; detected per line), in order, and prints one JSON line per sighting on
+stdout. "-" reads standard input; .gz files are decompressed. A summary goes to stderr at the end.
+Exit code 0 when the scan completed, whatever it found.
+
+Options:
+  --indicators <file>             STIX bundle (or list of bundles) with the indicators; repeatable
+  --aggregation-window-ms <ms>    matches of one indicator at one place within this long make one sighting (300000)
+  --cluster-name <name>           the name sightings are sighted at, with the node (honeycluster)
+  --max-line-bytes <bytes>        longer lines are skipped and counted (1048576)
+  --pretty                        lines for people instead of JSON`;
+
+const scanSettingsSchema = z.strictObject({
+  indicators: z.array(z.string().min(1)).min(1, 'give at least one --indicators bundle file'),
+  files: z.array(z.string().min(1)).min(1, 'give at least one log file, or - for standard input'),
+  aggregationWindowMs: z.coerce.number().int().positive().default(300_000),
+  clusterName: z.string().min(1).default('honeycluster'),
+  maxLineBytes: z.coerce.number().int().positive().default(1_048_576),
+  pretty: z.boolean().default(false),
+});
+
+function reportIndicators(loaded: LoadedIndicators, io: CliIO): void {
+  for (const problem of loaded.problems) {
+    io.stderr.write(
+      `matcher scan: ${problem.file}: object ${problem.index} (${problem.id ?? 'no id'}): ${problem.message}\n`,
+    );
+  }
+  for (const rejection of loaded.rejected) {
+    io.stderr.write(`matcher scan: indicator ${rejection.id} skipped: ${rejection.message}\n`);
+  }
+}
+
+function summary(stats: PipelineStats, loaded: LoadedIndicators, engine: Engine): string {
+  const skipped = Object.entries(stats.skipped).map(([reason, count]) => `${reason} ${count}`);
+  const skippedTotal = Object.values(stats.skipped).reduce((a, b) => a + b, 0);
+  const evictions = engine.stats().evictions;
+  return [
+    `Scanned ${stats.lines} lines: ${stats.observations} events, ${skippedTotal} skipped${skipped.length > 0 ? ` (${skipped.join(', ')})` : ''}.`,
+    `${loaded.active.length} indicators evaluated, ${loaded.rejected.length + loaded.problems.length} skipped.`,
+    `${stats.matches} matches, ${stats.sightingUpdates} sightings.${evictions > 0 ? ` ${evictions} partial matches evicted.` : ''}`,
+  ].join(' ');
+}
+
+async function run(args: readonly string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseCommandArgs(args, {
+    indicators: { type: 'string', multiple: true },
+    'aggregation-window-ms': { type: 'string' },
+    'cluster-name': { type: 'string' },
+    'max-line-bytes': { type: 'string' },
+    pretty: { type: 'boolean' },
+  });
+  const settings = parseSettings(scanSettingsSchema, {
+    indicators: values.indicators ?? [],
+    files: positionals,
+    aggregationWindowMs: values['aggregation-window-ms'],
+    clusterName: values['cluster-name'],
+    maxLineBytes: values['max-line-bytes'],
+    pretty: values.pretty,
+  });
+  const loaded = await loadIndicatorFiles(settings.indicators);
+  reportIndicators(loaded, io);
+  const sightingsLogger = createLogger({ level: 'info', pretty: settings.pretty, stream: io.stdout });
+  const diagnostics = createLogger({ level: 'warn', pretty: true, stream: io.stderr });
+  const engineConfig = engineConfigSchema.parse({});
+  const engine = new Engine(loaded.active, engineConfig);
+  const names = new Map(loaded.active.map((i) => [i.id, i.name]));
+  const source = buildFilesSource(
+    { paths: settings.files, maxLineBytes: settings.maxLineBytes },
+    { logger: diagnostics, stdin: io.stdin as AsyncIterable<Uint8Array> },
+  );
+  const stats = await runPipeline({
+    sources: [source],
+    observer: createObserver(),
+    engine: () => engine,
+    indicatorInfo: (id) => ({ id, ...(names.get(id) === undefined ? {} : { name: names.get(id) }) }),
+    aggregator: new SightingAggregator(
+      sightingsConfigSchema.parse({ aggregationWindowMs: settings.aggregationWindowMs }),
+      { clusterName: settings.clusterName, reportOnOpen: false },
+    ),
+    outputs: [stdoutOutput(sightingsLogger)],
+    logger: diagnostics,
+    latenessMs: engineConfig.outOfOrderToleranceMs,
+  });
+  sightingsLogger.flush();
+  io.stderr.write(`${summary(stats, loaded, engine)}\n`);
+  return 0;
+}
+
+export const scanCommand: Command = {
+  name: 'scan',
+  summary: 'Match the indicators of a STIX bundle against recorded logs.',
+  usage,
+  run,
+};

@@ -1,0 +1,30 @@
+import { z } from 'zod';
+
+export const engineConfigSchema = z
+  .object({
+    defaultHorizonMs: z
+      .number()
+      .int()
+      .positive()
+      .default(3_600_000)
+      .describe('How long a partial match of a multi-observation pattern without WITHIN is kept.'),
+    maxPartialPerIndicator: z
+      .number()
+      .int()
+      .positive()
+      .default(1_000)
+      .describe(
+        'Observations kept per multi-observation indicator; beyond it the oldest is evicted (counted).',
+      ),
+    outOfOrderToleranceMs: z
+      .number()
+      .int()
+      .nonnegative()
+      .default(5_000)
+      .describe(
+        'How late (in event time) an observation may arrive and still be correlated with later ones.',
+      ),
+  })
+  .strict();
+
+export type EngineConfig = z.infer<typeof engineConfigSchema>;

@@ -1,0 +1,124 @@
+import type { Logger } from 'pino';
+import type { Observation, Origin, RawLine, SightingUpdate, Skip, SkipReason } from './contracts.js';
+import type { Engine } from './engine/index.js';
+import { mergeSources } from './merge.js';
+import type { Output } from './outputs/output.js';
+import type { IndicatorInfo, SightingAggregator } from './sightings/index.js';
+import type { Source } from './sources/source.js';
+
+export interface Observer {
+  observe(line: RawLine): Observation | Skip;
+}
+
+export interface PipelineParts {
+  readonly sources: readonly Source[];
+  readonly observer: Observer;
+  /** The engine in force; called per batch, so a new indicator set can be swapped in between batches. */
+  readonly engine: () => Engine;
+  readonly indicatorInfo: (indicatorId: string) => IndicatorInfo;
+  readonly aggregator: SightingAggregator;
+  readonly outputs: readonly Output[];
+  readonly logger: Logger;
+  /**
+   * The daemon reports open sightings this often (wall clock); without it (a scan) each sighting is
+   * reported once, when its window closes in event time or at the end.
+   */
+  readonly flushIntervalMs?: number;
+  /** Windows close this long after the latest event time, so late events still join them. */
+  readonly latenessMs: number;
+  readonly now?: () => number;
+}
+
+export interface PipelineStats {
+  lines: number;
+  observations: number;
+  skipped: Partial<Record<SkipReason, number>>;
+  matches: number;
+  sightingUpdates: number;
+}
+
+/** How many skipped lines of each reason are logged one by one before only the counts remain. */
+const SKIPS_LOGGED_PER_REASON = 5;
+
+function isSkip(result: Observation | Skip): result is Skip {
+  return 'reason' in result;
+}
+
+function where(origin: Origin): string {
+  const file = origin.file ?? origin.pod ?? origin.source;
+  return origin.line === undefined ? file : `${file}:${origin.line}`;
+}
+
+/**
+ * sources → observe → engine → sightings → outputs, until the sources end or `signal` aborts. Source
+ * positions are committed only after the sightings of every line up to them have been written.
+ */
+export async function runPipeline(parts: PipelineParts, signal?: AbortSignal): Promise<PipelineStats> {
+  const stats: PipelineStats = { lines: 0, observations: 0, skipped: {}, matches: 0, sightingUpdates: 0 };
+  const now = parts.now ?? Date.now;
+  const uncommitted = new Map<Source, Origin>();
+  let watermarkMs = Number.NEGATIVE_INFINITY;
+  let lastFlush = now();
+
+  const write = async (updates: SightingUpdate[]): Promise<void> => {
+    if (updates.length > 0) {
+      stats.sightingUpdates += updates.length;
+      await Promise.all(parts.outputs.map((output) => output.write(updates)));
+    }
+  };
+  const flushAndCommit = async (final: boolean): Promise<void> => {
+    const includeOpen = parts.flushIntervalMs !== undefined;
+    const updates = parts.aggregator.flush({
+      watermarkMs: watermarkMs - parts.latenessMs,
+      final,
+      includeOpen,
+    });
+    await write(updates);
+    for (const [source, origin] of uncommitted) source.commit(origin);
+    uncommitted.clear();
+    lastFlush = now();
+  };
+  const reportSkip = (skip: Skip): void => {
+    const count = (stats.skipped[skip.reason] ?? 0) + 1;
+    stats.skipped[skip.reason] = count;
+    if (count <= SKIPS_LOGGED_PER_REASON) {
+      parts.logger.warn(
+        { reason: skip.reason, at: where(skip.origin), detail: skip.detail },
+        'Skipped a line.',
+      );
+    } else if (count === SKIPS_LOGGED_PER_REASON + 1) {
+      parts.logger.warn(
+        { reason: skip.reason },
+        'More lines skipped for this reason; only counting them now.',
+      );
+    }
+  };
+
+  for await (const { source, lines } of mergeSources(parts.sources)) {
+    const engine = parts.engine();
+    const opened: SightingUpdate[] = [];
+    for (const line of lines) {
+      stats.lines += 1;
+      const result = parts.observer.observe(line);
+      if (isSkip(result)) {
+        reportSkip(result);
+        continue;
+      }
+      stats.observations += 1;
+      watermarkMs = Math.max(watermarkMs, result.time);
+      for (const match of engine.process(result)) {
+        stats.matches += 1;
+        const update = parts.aggregator.record(match, parts.indicatorInfo(match.indicatorId));
+        if (update !== undefined) opened.push(update);
+      }
+    }
+    await write(opened);
+    const last = lines[lines.length - 1];
+    if (last !== undefined) uncommitted.set(source, last.origin);
+    const periodic = parts.flushIntervalMs !== undefined && now() - lastFlush >= parts.flushIntervalMs;
+    if (periodic || parts.flushIntervalMs === undefined) await flushAndCommit(false);
+    if (signal?.aborted === true) break;
+  }
+  await flushAndCommit(true);
+  return stats;
+}
