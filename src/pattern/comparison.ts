@@ -69,14 +69,15 @@ function compileNode(expression: ComparisonExpression): CompiledNode {
 function compileComparison(comparison: Comparison): CompiledNode {
   const { objectType, steps } = comparison.path;
   const walk = compilePath(steps);
-  const valueTest = compileValueTest(comparison.operator, comparison.value);
   const isType = (root: JsonObject): boolean => root.type === objectType;
   let test: RootTest;
   if (comparison.operator === 'EXISTS') {
-    const exists: RootTest = (root, view) => isType(root) && walk(root, view, valueTest);
-    test = comparison.negated ? (root, view) => isType(root) && !exists(root, view) : exists;
+    const anything = (): boolean => true;
+    test = comparison.negated
+      ? (root, view) => isType(root) && !walk(root, view, anything)
+      : (root, view) => isType(root) && walk(root, view, anything);
   } else {
-    const passes = comparison.negated ? (value: unknown) => !valueTest(value) : valueTest;
+    const passes = compileValueTest(comparison.operator, comparison.value, comparison.negated);
     test = (root, view) => isType(root) && walk(root, view, passes);
   }
   return { test, types: new Set([objectType]) };

@@ -59,11 +59,28 @@ export function toOperand(constant: Constant): Operand {
   }
 }
 
-/** The test for `path <operator> value`, without NOT; `value` is null only for EXISTS. */
+/**
+ * The test for `path [NOT] <operator> value` on one selected value; `value` is null only for EXISTS (whose NOT
+ * the caller applies to the whole path). NOT inverts the operator's result, except that an ordering between
+ * values of types that have no common order stays false (as in the reference matcher).
+ */
 export function compileValueTest(
   operator: ComparisonOperator,
   value: Constant | SetConstant | null,
+  negated: boolean,
 ): ValueTest {
+  if (value !== null && value.kind !== 'set' && isOrdering(operator)) {
+    return orderTest(operator, toOperand(value), negated);
+  }
+  const test = compilePositiveTest(operator, value);
+  return negated ? (v) => !test(v) : test;
+}
+
+function isOrdering(operator: ComparisonOperator): operator is '<' | '>' | '<=' | '>=' {
+  return operator === '<' || operator === '>' || operator === '<=' || operator === '>=';
+}
+
+function compilePositiveTest(operator: ComparisonOperator, value: Constant | SetConstant | null): ValueTest {
   if (operator === 'EXISTS') return () => true;
   if (value === null) throw new Error(`internal: ${operator} without a value`);
   if (operator === 'IN')
@@ -80,7 +97,7 @@ export function compileValueTest(
     case '>':
     case '<=':
     case '>=':
-      return orderTest(operator, toOperand(value));
+      return orderTest(operator, toOperand(value), false);
     case 'LIKE':
       return likeTest(stringConstant(value, operator), value);
     case 'MATCHES':
@@ -133,13 +150,19 @@ function bytesOf(value: unknown): Uint8Array | undefined {
   return typeof value === 'string' ? latin1Bytes(value) : undefined;
 }
 
-/** `< > <= >=`: numbers, strings (by code point), timestamps and bytes; booleans have no order. */
-function orderTest(operator: '<' | '>' | '<=' | '>=', operand: Operand): ValueTest {
+/**
+ * `< > <= >=`: numbers, strings (by code point), timestamps and bytes; booleans have no order. Values of a
+ * type with no order against the constant fail, NOT or not. A string against bytes that cannot be read as
+ * bytes (a code point over 255) is unordered instead: false, and true under NOT (the reference's ValueError path).
+ */
+function orderTest(operator: '<' | '>' | '<=' | '>=', operand: Operand, negated: boolean): ValueTest {
   const accept = orderAcceptor(operator);
   const compare = orderComparator(operand);
   return (v) => {
     const order = compare(v);
-    return order !== undefined && accept(order);
+    if (order === undefined) return false;
+    const result = !Number.isNaN(order) && accept(order);
+    return negated ? !result : result;
   };
 }
 
@@ -156,14 +179,15 @@ function orderAcceptor(operator: '<' | '>' | '<=' | '>='): (order: number) => bo
   }
 }
 
-/** The value's order relative to the constant, or undefined when the two cannot be ordered. */
+/** The value's order relative to the constant; undefined when their types have no order, NaN when unordered. */
 function orderComparator(operand: Operand): (value: unknown) => number | undefined {
   switch (operand.kind) {
     case 'string': {
       const asBytes = latin1Bytes(operand.value);
       return (v) => {
         if (typeof v === 'string') return compareCodePoints(v, operand.value);
-        return v instanceof Uint8Array && asBytes !== undefined ? compareBytes(v, asBytes) : undefined;
+        if (!(v instanceof Uint8Array)) return undefined;
+        return asBytes === undefined ? NaN : compareBytes(v, asBytes);
       };
     }
     case 'number':
@@ -177,8 +201,11 @@ function orderComparator(operand: Operand): (value: unknown) => number | undefin
       };
     case 'bytes':
       return (v) => {
-        const bytes = bytesOf(v);
-        return bytes === undefined ? undefined : compareBytes(bytes, operand.value);
+        if (typeof v === 'string') {
+          const bytes = latin1Bytes(v);
+          return bytes === undefined ? NaN : compareBytes(bytes, operand.value);
+        }
+        return v instanceof Uint8Array ? compareBytes(v, operand.value) : undefined;
       };
   }
 }
