@@ -41,7 +41,7 @@ export function observeFalco(alert: JsonRecord, origin: Origin): SensorResult {
   put(falco, 'output_fields', without(fields, new Set()));
   extensions[FALCO_EXTENSION_ID] = falco;
   process.extensions = extensions;
-  set.process(process);
+  set.subject(set.process(process));
   addFileObjects(set, fields);
   addConnection(set, fields);
   return set.observe('falco', time, eventContext(kubernetes), origin);

@@ -49,7 +49,7 @@ export function integerTextAt(source: JsonRecord | undefined, key: string): stri
   return typeof value === 'string' && /^-?\d+$/.test(value) ? value : undefined;
 }
 
-/** Copies `source` without `omit` keys and without undefined/null values; undefined when nothing is left. */
+/** Copies `source` without `omit` keys, made fit for STIX (`stixValue`); undefined when nothing is left. */
 export function without(
   source: JsonRecord | undefined,
   omit: ReadonlySet<string>,
@@ -59,9 +59,49 @@ export function without(
   let empty = true;
   for (const key in source) {
     const value = source[key];
-    if (omit.has(key) || value === undefined || value === null) continue;
-    copy[key] = value;
+    if (omit.has(key)) continue;
+    const cleaned = stixValue(value);
+    if (cleaned === undefined) continue;
+    copy[key] = cleaned;
     empty = false;
   }
   return empty ? undefined : copy;
+}
+
+/**
+ * Foreign data made fit for STIX, which forbids empty lists (and has no use for null): nulls and
+ * empty arrays are dropped at every depth. Returns the input itself when nothing had to change, so
+ * the common case allocates nothing.
+ */
+export function stixValue(value: unknown): unknown {
+  if (value === null) return undefined;
+  if (typeof value !== 'object') return value;
+  if (Array.isArray(value)) return stixArray(value);
+  return stixRecord(value as JsonRecord);
+}
+
+function stixArray(items: readonly unknown[]): unknown {
+  if (items.length === 0) return undefined;
+  let copy: unknown[] | undefined;
+  for (let index = 0; index < items.length; index++) {
+    const item = items[index];
+    const cleaned = stixValue(item);
+    if (cleaned !== item && copy === undefined) copy = items.slice(0, index);
+    if (copy !== undefined && cleaned !== undefined) copy.push(cleaned);
+  }
+  if (copy === undefined) return items;
+  return copy.length === 0 ? undefined : copy;
+}
+
+function stixRecord(record: JsonRecord): JsonRecord {
+  let copy: Record<string, unknown> | undefined;
+  for (const key in record) {
+    const item = record[key];
+    const cleaned = stixValue(item);
+    if (cleaned === item) continue;
+    copy ??= { ...record };
+    if (cleaned === undefined) Reflect.deleteProperty(copy, key);
+    else copy[key] = cleaned;
+  }
+  return copy ?? record;
 }

@@ -63,7 +63,9 @@ export function observeAuditEvent(
   put(request, 'user_ref', set.userAccount(textAt(user, 'username'), 'kubernetes'));
   put(request, 'object_ref', requestObject(set, event, auditId));
   request.extensions = { [KUBERNETES_API_REQUEST_EXTENSION_ID]: { extension_type: NEW_SCO } };
-  set.custom('kubernetes-api-request', scoId('kubernetes-api-request', { audit_id: auditId }), request);
+  set.subject(
+    set.custom('kubernetes-api-request', scoId('kubernetes-api-request', { audit_id: auditId }), request),
+  );
   return set.observe('k8s-audit', time, contextOf(objectRef), origin);
 }
 
@@ -104,7 +106,7 @@ function requestObject(set: ScoSet, event: JsonRecord, auditId: string): string 
     if (type === undefined) continue;
     const properties: Record<string, unknown> = {};
     for (const key in object) {
-      properties[STIX_COMMON_PROPERTIES.has(key) ? `k8s_${key}` : key] = object[key];
+      put(properties, STIX_COMMON_PROPERTIES.has(key) ? `k8s_${key}` : key, object[key]);
     }
     properties.extensions = { [KUBERNETES_OBJECT_EXTENSION_ID]: { extension_type: NEW_SCO } };
     return set.custom(type, derivedId(type, `${auditId}\u0000${field}`), properties);

@@ -32,7 +32,7 @@ export function observeKubescape(alert: JsonRecord, origin: Origin): SensorResul
     parent !== undefined
       ? processObject(set, parent, kubernetes, undefined, undefined)
       : parentStub(set, node, kubernetes);
-  processObject(set, node, kubernetes, alertExtension(alert, metadata), parentRef);
+  set.subject(processObject(set, node, kubernetes, alertExtension(alert, metadata), parentRef));
   addArgumentObjects(set, recordAt(metadata, 'arguments'));
   return set.observe('kubescape', time, eventContext(kubernetes), origin);
 }

@@ -1,10 +1,15 @@
 import type { EventContext, Observation, Origin, Sensor, StixObject } from '../contracts.js';
+import { stixValue } from './fields.js';
 import { derivedId, scoId } from './ids.js';
 import type { Timestamp } from './time.js';
 
-/** Set `key` only when `value` is defined, so optional fields never appear as undefined (they would change ids). */
+/**
+ * Sets `key` only when there is a value, so optional fields never appear as undefined (they would
+ * change ids); foreign values are made fit for STIX on the way (`stixValue`: no nulls, no empty lists).
+ */
 export function put(target: Record<string, unknown>, key: string, value: unknown): void {
-  if (value !== undefined && value !== null) target[key] = value;
+  const cleaned = stixValue(value);
+  if (cleaned !== undefined) target[key] = cleaned;
 }
 
 /**
@@ -63,6 +68,14 @@ export interface NetworkTrafficInput {
 /** The SCOs of one event, collected as the sensor mapping builds them, then wrapped in an observed-data. */
 export class ScoSet {
   readonly objects = new Map<string, StixObject>();
+  /** The object the event is about (its process, or the API request); first in `object_refs`. */
+  private subjectId: string | undefined;
+
+  /** Marks `id` as the object the event is about. */
+  subject(id: string): string {
+    this.subjectId = id;
+    return id;
+  }
 
   add(object: StixObject): string {
     this.objects.set(object.id, object);
@@ -124,9 +137,16 @@ export class ScoSet {
     return this.add(Object.freeze({ type, spec_version: '2.1', id, ...properties }));
   }
 
-  /** Wraps the SCOs in one observed-data at `time`; its id is derived from the time and the SCO ids. */
+  /**
+   * Wraps the SCOs in one observed-data at `time`, the subject first in `object_refs`; its id is
+   * derived from the time and the SCO ids.
+   */
   observe(sensor: Sensor, time: Timestamp, context: EventContext, origin: Origin): Observation {
-    const objectRefs = [...this.objects.keys()];
+    const subjectId = this.subjectId;
+    const objectRefs =
+      subjectId === undefined
+        ? [...this.objects.keys()]
+        : [subjectId, ...[...this.objects.keys()].filter((id) => id !== subjectId)];
     const id = derivedId('observed-data', `${time.iso}\u0000${objectRefs.join('\u0000')}`);
     const observedData: StixObject = Object.freeze({
       type: 'observed-data',

@@ -61,7 +61,7 @@ export function observeTetragon(event: TetragonEvent, origin: Origin): SensorRes
   const kubernetes = kubernetesOf(process, event.nodeName);
   const parentRef =
     parent === undefined ? undefined : processObject(set, parent, parentKubernetes ?? {}, undefined);
-  processObject(set, process, kubernetes, eventFields, parentRef);
+  set.subject(processObject(set, process, kubernetes, eventFields, parentRef));
   addArgumentObjects(set, event.body, textAt(event.body, 'function_name'));
   return set.observe('tetragon', time, eventContext(kubernetes), origin) satisfies Observation;
 }
