@@ -115,35 +115,88 @@ function* join(
   }
 }
 
-/** Every multiset of `times` bindings (with repetition) whose union fits the observations' counts. */
+/**
+ * Every multiset of `times` bindings (with repetition) whose union fits the observations' counts. Depth-first
+ * over the items with an explicit stack (a count in the millions must not exhaust the call stack): each item
+ * is taken k times, most first, and a branch stops when the items left cannot supply enough observations.
+ */
 function* repeats(
   batch: readonly TimedObservation[],
   items: readonly Binding[],
   times: number,
 ): Iterable<Binding> {
-  const capacity = new Set(items.flatMap((item) => [...item.counts.keys()]));
-  let total = 0;
-  for (const index of capacity) total += batch[index]?.numberObserved ?? 0;
-  if (items.length === 0 || total < times) return;
-  function* extend(from: number, chosen: Binding, left: number): Iterable<Binding> {
-    if (left === 0) {
-      yield chosen;
-      return;
-    }
-    for (let i = from; i < items.length; i++) {
-      const item = items[i];
-      const next = item === undefined ? undefined : union(batch, chosen, item);
-      if (next !== undefined) yield* extend(i, next, left - 1);
-    }
+  const supply = suffixSupply(batch, items);
+  interface Frame {
+    readonly index: number;
+    readonly chosen: Binding;
+    readonly left: number;
+    copies: number;
   }
-  yield* extend(0, { counts: new Map(), key: '' }, times);
+  const frame = (index: number, chosen: Binding, left: number): Frame => ({
+    index,
+    chosen,
+    left,
+    copies: left === 0 || (supply[index] ?? 0) < left ? -1 : maxCopies(batch, items[index], chosen, left),
+  });
+  const stack: Frame[] = [frame(0, { counts: new Map(), key: '' }, times)];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1] as Frame;
+    if (top.left === 0) {
+      stack.pop();
+      yield top.chosen;
+      continue;
+    }
+    if (top.copies < 0) {
+      stack.pop();
+      continue;
+    }
+    const copies = top.copies--;
+    const item = items[top.index];
+    const next = item === undefined ? undefined : union(batch, top.chosen, item, copies);
+    if (next !== undefined) stack.push(frame(top.index + 1, next, top.left - copies));
+  }
 }
 
-/** The two bindings together, or undefined when they would use some observed-data more often than it was observed. */
-function union(batch: readonly TimedObservation[], a: Binding, b: Binding): Binding | undefined {
+/** For each position, how many observations the items from there on could supply at most. */
+function suffixSupply(batch: readonly TimedObservation[], items: readonly Binding[]): number[] {
+  const supply = new Array<number>(items.length + 1).fill(0);
+  const seen = new Set<number>();
+  let total = 0;
+  for (let i = items.length - 1; i >= 0; i--) {
+    for (const index of items[i]?.counts.keys() ?? []) {
+      if (seen.has(index)) continue;
+      seen.add(index);
+      total += batch[index]?.numberObserved ?? 0;
+    }
+    supply[i] = total;
+  }
+  return supply;
+}
+
+/** How many more copies of `item` fit next to `chosen` (at most `left`); -1 past the last item. */
+function maxCopies(
+  batch: readonly TimedObservation[],
+  item: Binding | undefined,
+  chosen: Binding,
+  left: number,
+): number {
+  if (item === undefined) return -1;
+  let copies = left;
+  for (const [index, count] of item.counts) {
+    const free = (batch[index]?.numberObserved ?? 0) - (chosen.counts.get(index) ?? 0);
+    copies = Math.min(copies, Math.floor(free / count));
+  }
+  return copies;
+}
+
+/**
+ * `a` plus `copies` times `b`, or undefined when that would use some observed-data more often than it was
+ * observed.
+ */
+function union(batch: readonly TimedObservation[], a: Binding, b: Binding, copies = 1): Binding | undefined {
   const counts = new Map(a.counts);
   for (const [index, count] of b.counts) {
-    const sum = (counts.get(index) ?? 0) + count;
+    const sum = (counts.get(index) ?? 0) + count * copies;
     if (sum > (batch[index]?.numberObserved ?? 0)) return undefined;
     counts.set(index, sum);
   }
