@@ -1,5 +1,7 @@
+import { checkCommand } from './check.js';
 import type { Command } from './command.js';
+import { matchCommand } from './match.js';
 import { scanCommand } from './scan.js';
 
 /** Every command of the `matcher` binary, in the order `matcher --help` lists them. */
-export const commands: readonly Command[] = [scanCommand];
+export const commands: readonly Command[] = [scanCommand, matchCommand, checkCommand];
