@@ -24,6 +24,7 @@ export type PatternDiagnosticCode =
   | 'qualifier-not-positive'
   | 'not-in-version'
   | 'nesting-too-deep'
+  | 'invalid-constant'
   // Common mistakes, errors with a specific hint.
   | 'exists-after-path'
   | 'contains-operator'
@@ -121,6 +122,11 @@ export const diagnosticCatalog: { readonly [C in PatternDiagnosticCode]: Diagnos
     severity: 'error',
     title: 'Pattern nested or chained too deeply',
     fix: 'Flatten the pattern; a long list of alternatives is better written with IN (…).',
+  },
+  'invalid-constant': {
+    severity: 'error',
+    title: 'Constant the operator cannot use',
+    fix: 'MATCHES takes a regular expression without backreferences or lookaround; ISSUBSET and ISSUPERSET take a CIDR (10.0.0.0/8, 2001:db8::/32).',
   },
   'exists-after-path': {
     severity: 'error',

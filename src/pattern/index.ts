@@ -19,3 +19,13 @@ export type { IpNetwork } from './values/cidr.js';
 export { parsePattern, MAX_NESTING_DEPTH } from './parser.js';
 export type { ParseOptions } from './parser.js';
 export type { StixVersion } from './tokens.js';
+export { analyzePattern } from './analyze.js';
+export type { PatternAnalysis } from './analyze.js';
+export { diagnosticCatalog, diagnosticToJson, formatDiagnostic } from './diagnostics.js';
+export type {
+  DiagnosticRecord,
+  PatternDiagnostic,
+  PatternDiagnosticCode,
+  PatternDiagnosticJson,
+  PatternDiagnosticSeverity,
+} from './diagnostics.js';
