@@ -6,17 +6,32 @@ import { pino, type Logger } from 'pino';
 import type { RawLine } from '../../src/contracts.js';
 import type { Source } from '../../src/sources/source.js';
 
-/** A logger whose JSON lines are kept in memory, parsed. */
-export function memoryLogger(): { logger: Logger; events: () => Record<string, unknown>[] } {
-  const lines: string[] = [];
+/** A logger whose JSON lines are kept in memory, parsed; `waitFor` resolves when an event with a code is logged. */
+export function memoryLogger(): {
+  logger: Logger;
+  events: () => Record<string, unknown>[];
+  waitFor: (code: string) => Promise<void>;
+} {
+  const events: Record<string, unknown>[] = [];
+  const waiters: { code: string; resolve: () => void }[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
-      lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+      for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) {
+        const event = JSON.parse(line) as Record<string, unknown>;
+        events.push(event);
+        for (const waiter of waiters.filter((w) => w.code === event.code)) waiter.resolve();
+      }
       done();
     },
   });
   const logger = pino({ level: 'debug' }, sink);
-  return { logger, events: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>) };
+  const waitFor = (code: string): Promise<void> =>
+    events.some((e) => e.code === code)
+      ? Promise.resolve()
+      : new Promise((resolve) => {
+          waiters.push({ code, resolve });
+        });
+  return { logger, events: () => [...events], waitFor };
 }
 
 /** A fresh temporary directory, removed by the returned cleanup. */
@@ -55,4 +70,38 @@ export async function nextBatch(
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** Timers that fire only when told to, for tests of periodic work. */
+export class ManualTimers {
+  private nextId = 1;
+  private readonly pending = new Map<number, () => void>();
+
+  setTimeout(callback: () => void, _delayMs: number): number {
+    const id = this.nextId++;
+    this.pending.set(id, callback);
+    return id;
+  }
+
+  clearTimeout(handle: unknown): void {
+    this.pending.delete(handle as number);
+  }
+
+  /** Fires every timer set so far; returns how many fired. */
+  fireAll(): number {
+    const callbacks = [...this.pending.values()];
+    this.pending.clear();
+    for (const callback of callbacks) callback();
+    return callbacks.length;
+  }
+}
+
+/** Pulls batches until `count` lines have come (more may come in the last batch). */
+export async function takeLines(
+  batches: AsyncIterator<readonly RawLine[]>,
+  count: number,
+): Promise<RawLine[]> {
+  const lines: RawLine[] = [];
+  while (lines.length < count) lines.push(...(await nextBatch(batches)));
+  return lines;
 }

@@ -1,0 +1,209 @@
+/**
+ * The `tail` source: follows one file for the daemon, across rotation by rename (the old file is read to
+ * its end, then the new one from its start) and by truncation (read again from 0). Files are known by
+ * fingerprint; positions are checkpointed only when the pipeline commits them.
+ */
+import type { Stats } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import type { Logger } from 'pino';
+import type { Origin, RawLine } from '../../contracts.js';
+import { LineBatcher } from '../batch.js';
+import type { CheckpointStore } from '../checkpoints.js';
+import { createCounters, snapshotCounters, type SourceCounters } from '../counters.js';
+import { describeError, DropReporter } from '../events.js';
+import type { SplitResult } from '../lines.js';
+import type { Source } from '../source.js';
+import type { TimerHandle, Timers } from '../timers.js';
+import type { TailSourceConfig } from './config.js';
+import * as events from './events.js';
+import { isMissing, sameFile, type TailedFile } from './tailed-file.js';
+import { openAtStart, type OpenPolicy } from './start.js';
+import { Waker } from './waker.js';
+
+/** What one step of the loop produced: batches to hand on, or nothing until the file changes. */
+type Step = RawLine[][] | 'idle';
+
+export class TailSource implements Source {
+  readonly id: string;
+  private readonly counts: SourceCounters = createCounters();
+  private readonly batcher: LineBatcher;
+  private readonly waker: Waker;
+  private current: TailedFile | undefined;
+  private policy: OpenPolicy = 'startup';
+  /** Set when the path was seen to hold another file; the current one gets one more read to its end. */
+  private rotationSeen = false;
+  private stopped = false;
+  private started = false;
+  private waitingAnnounced = false;
+  /** The last read problem, so that a lasting one is logged and counted once, not at every poll. */
+  private lastProblem: string | undefined;
+  private checkpointTimer: TimerHandle;
+
+  constructor(
+    private readonly config: TailSourceConfig,
+    private readonly logger: Logger,
+    private readonly checkpoints: CheckpointStore,
+    private readonly timers: Timers,
+  ) {
+    this.id = config.id;
+    this.batcher = new LineBatcher(config, this.counts, new DropReporter(logger, config.maxLineBytes));
+    this.waker = new Waker(timers, config.pollIntervalMs);
+  }
+
+  async *batches(): AsyncGenerator<readonly RawLine[]> {
+    if (this.started) throw new Error(`Source ${this.id}: batches() can be iterated only once.`);
+    this.started = true;
+    if (this.config.watchFiles) {
+      this.waker.watch([this.config.path], (directory, error) => {
+        events.watchUnavailable(this.logger, directory, error);
+      });
+    }
+    this.scheduleCheckpoint();
+    try {
+      while (!this.stopped) {
+        const step = await this.step();
+        if (step === 'idle') await this.waker.wait();
+        else yield* step;
+      }
+    } finally {
+      await this.closeCurrent();
+    }
+  }
+
+  /** Moves the checkpoint of the line's file to just past it. */
+  commit(origin: Origin): void {
+    if (origin.fingerprint === undefined || origin.offset === undefined) return;
+    this.checkpoints.commit(origin.fingerprint, origin.offset, origin.line ?? 0, origin.file);
+  }
+
+  /** Stops reading and saves the committed positions; call again after later commits to save those. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.waker.wake();
+    this.waker.unwatch();
+    this.timers.clearTimeout(this.checkpointTimer);
+    await this.closeCurrent();
+    try {
+      await this.checkpoints.save();
+    } catch (error) {
+      events.checkpointSaveFailed(this.logger, this.checkpoints.path, error);
+      throw error;
+    }
+  }
+
+  counters(): SourceCounters {
+    return snapshotCounters(this.counts);
+  }
+
+  private async step(): Promise<Step> {
+    try {
+      const step = await this.advance();
+      this.lastProblem = undefined;
+      return step;
+    } catch (error) {
+      if (this.stopped) return [];
+      const problem = describeError(error);
+      if (problem !== this.lastProblem) {
+        this.counts.dropped.unreadable += 1;
+        events.unreadable(this.logger, this.current?.path ?? this.config.path, error);
+      }
+      this.lastProblem = problem;
+      return 'idle';
+    }
+  }
+
+  private async advance(): Promise<Step> {
+    const file = this.current;
+    if (file === undefined) return this.openNext();
+    const results = await file.read();
+    if (results !== undefined) return this.toBatches(results, file);
+    return this.atEndOfFile(file);
+  }
+
+  private async openNext(): Promise<Step> {
+    const opening = await openAtStart(this.config, this.checkpoints, this.policy);
+    if (opening.kind === 'missing' && this.policy === 'startup') {
+      // Everything in a file that appears after start-up is new.
+      this.policy = 'new';
+    }
+    if (opening.kind !== 'opened') {
+      if (!this.waitingAnnounced) events.waiting(this.logger, this.config.path);
+      this.waitingAnnounced = true;
+      return 'idle';
+    }
+    this.current = opening.file;
+    this.policy = 'new';
+    this.waitingAnnounced = false;
+    events.opened(this.logger, opening.description);
+    return [];
+  }
+
+  /** At the end of the file: was it rotated away, truncated, or has it simply no more data yet? */
+  private async atEndOfFile(file: TailedFile): Promise<Step> {
+    const atPath = await statIfExists(this.config.path);
+    // Renamed away and not yet replaced, or deleted: keep what we have and wait.
+    if (atPath === undefined) return 'idle';
+    if (!sameFile(atPath, file.identity)) return this.rotateFrom(file);
+    const truncation = await file.wasTruncated();
+    if (truncation !== undefined) {
+      events.truncated(this.logger, file.path, file.position, truncation.size);
+      await this.closeCurrent();
+      this.policy = 'truncated';
+      return [];
+    }
+    return (await file.size()) > file.position ? [] : 'idle';
+  }
+
+  private async rotateFrom(file: TailedFile): Promise<Step> {
+    if (!this.rotationSeen) {
+      // Lines may have landed in the old file since the last read: read it once more to its end.
+      this.rotationSeen = true;
+      events.rotated(this.logger, file.path, file.fingerprint, file.position);
+      return [];
+    }
+    this.rotationSeen = false;
+    const last = this.toBatches(file.finish(), file);
+    await this.closeCurrent();
+    return last;
+  }
+
+  private toBatches(results: readonly SplitResult[], file: TailedFile): RawLine[][] {
+    return this.batcher.toBatches(results, {
+      source: this.id,
+      file: file.path,
+      fingerprint: file.fingerprint,
+    });
+  }
+
+  private async closeCurrent(): Promise<void> {
+    const file = this.current;
+    this.current = undefined;
+    // FileHandle.close waits for a read in flight, so stop() can close under the loop.
+    await file?.close();
+  }
+
+  private scheduleCheckpoint(): void {
+    this.checkpointTimer = this.timers.setTimeout(() => {
+      void this.saveCheckpoint().finally(() => {
+        if (!this.stopped) this.scheduleCheckpoint();
+      });
+    }, this.config.checkpointIntervalMs);
+  }
+
+  private async saveCheckpoint(): Promise<void> {
+    try {
+      await this.checkpoints.save();
+    } catch (error) {
+      events.checkpointSaveFailed(this.logger, this.checkpoints.path, error);
+    }
+  }
+}
+
+async function statIfExists(path: string): Promise<Stats | undefined> {
+  try {
+    return await stat(path);
+  } catch (error) {
+    if (isMissing(error)) return undefined;
+    throw error;
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * Where to start reading a file: at its checkpoint if one knows its fingerprint, else at its beginning,
+ * or at its end for a file found at first start-up when so configured. On start-up, the rotated file is
+ * finished first when it holds the last checkpointed position (the file was rotated while we were down).
+ */
+import type { FileHandle } from 'node:fs/promises';
+import type { CheckpointStore } from '../checkpoints.js';
+import type { TailSourceConfig } from './config.js';
+import type { OpenedFile } from './events.js';
+import { countLines, lastLineEnd, openIfExists, readFingerprint, TailedFile } from './tailed-file.js';
+
+/** `startup`: the first open; `new`: a file that appeared later; `truncated`: the same file, emptied. */
+export type OpenPolicy = 'startup' | 'new' | 'truncated';
+
+export type Opening =
+  | { readonly kind: 'opened'; readonly file: TailedFile; readonly description: OpenedFile }
+  | { readonly kind: 'missing' }
+  /** The file exists but has no complete first line to fingerprint yet. */
+  | { readonly kind: 'not-ready' };
+
+interface Start {
+  readonly offset: number;
+  readonly line: number;
+  readonly from: OpenedFile['from'];
+}
+
+export async function openAtStart(
+  config: TailSourceConfig,
+  checkpoints: CheckpointStore,
+  policy: OpenPolicy,
+): Promise<Opening> {
+  if (policy === 'startup') {
+    const rotated = await resumeRotated(config, checkpoints);
+    if (rotated !== undefined) return rotated;
+  }
+  const handle = await openIfExists(config.path);
+  if (handle === undefined) return { kind: 'missing' };
+  return withHandle(handle, async () => {
+    const fingerprint = await readFingerprint(handle, config.fingerprintBytes);
+    if (fingerprint === undefined) return undefined;
+    const identity = await handle.stat();
+    const start = await startOf(handle, fingerprint, identity.size, policy, config, checkpoints);
+    return opened(config.path, handle, identity, fingerprint, start, config);
+  });
+}
+
+/** The rotated file, at the last checkpoint, if it holds that checkpoint's file and more to read. */
+async function resumeRotated(
+  config: TailSourceConfig,
+  checkpoints: CheckpointStore,
+): Promise<Opening | undefined> {
+  const latest = checkpoints.latest();
+  if (latest === undefined) return undefined;
+  const handle = await openIfExists(config.rotatedPath);
+  if (handle === undefined) return undefined;
+  const opening = await withHandle(handle, async () => {
+    const fingerprint = await readFingerprint(handle, config.fingerprintBytes);
+    const identity = await handle.stat();
+    if (fingerprint !== latest.fingerprint || identity.size <= latest.offset) return undefined;
+    const start = { offset: latest.offset, line: latest.line, from: 'checkpoint' } as const;
+    return opened(config.rotatedPath, handle, identity, fingerprint, start, config);
+  });
+  return opening.kind === 'opened' ? opening : undefined;
+}
+
+async function startOf(
+  handle: FileHandle,
+  fingerprint: string,
+  size: number,
+  policy: OpenPolicy,
+  config: TailSourceConfig,
+  checkpoints: CheckpointStore,
+): Promise<Start> {
+  // After a truncation the old position means nothing, even if the first line happens to be the same.
+  const saved = policy === 'truncated' ? undefined : checkpoints.get(fingerprint);
+  if (saved !== undefined && saved.offset <= size)
+    return { offset: saved.offset, line: saved.line, from: 'checkpoint' };
+  if (policy === 'startup' && checkpoints.isEmpty && config.startAt === 'end') {
+    const offset = await lastLineEnd(handle, size, config.readChunkBytes, config.maxLineBytes + 1);
+    return { offset, line: await countLines(handle, offset, config.readChunkBytes), from: 'end' };
+  }
+  return { offset: 0, line: 0, from: 'beginning' };
+}
+
+function opened(
+  path: string,
+  handle: FileHandle,
+  identity: { dev: number; ino: number },
+  fingerprint: string,
+  start: Start,
+  config: TailSourceConfig,
+): Opening {
+  const file = new TailedFile(path, handle, identity, fingerprint, start, config);
+  return { kind: 'opened', file, description: { file: path, fingerprint, ...start } };
+}
+
+/** Runs `use` with an open handle, closing it unless a file was opened on it (or on failure). */
+async function withHandle(handle: FileHandle, use: () => Promise<Opening | undefined>): Promise<Opening> {
+  try {
+    const opening = await use();
+    if (opening !== undefined) return opening;
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+  await handle.close();
+  return { kind: 'not-ready' };
+}

@@ -1,0 +1,251 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { appendFile, mkdir, open, readFile, rename, truncate, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { RawLine } from '../../../src/contracts.js';
+import { SourceConfigError } from '../../../src/sources/context.js';
+import { buildTailSource, type TailSourceConfigInput } from '../../../src/sources/tail/index.js';
+import { memoryLogger, nextBatch, numberedLines, takeLines, tempDir } from '../helpers.js';
+
+const asText = (lines: readonly string[]): string => lines.map((line) => `${line}\n`).join('');
+const texts = (lines: readonly RawLine[]): string[] => lines.map((line) => line.text);
+
+async function setUp(t: { after: (fn: () => Promise<void>) => void }) {
+  const { dir, cleanup } = await tempDir();
+  t.after(cleanup);
+  const path = join(dir, 'tetragon.log');
+  const checkpointFile = join(dir, 'state', 'tail.json');
+  const { logger, events, waitFor } = memoryLogger();
+  const build = (overrides: Partial<TailSourceConfigInput> = {}) =>
+    buildTailSource(
+      {
+        id: 'tail',
+        path,
+        checkpointFile,
+        startAt: 'beginning',
+        pollIntervalMs: 5,
+        watchFiles: false,
+        ...overrides,
+      },
+      { logger },
+    );
+  return { dir, path, checkpointFile, build, events, waitFor };
+}
+
+/** Appends a sentinel and reads up to it: every line before it proves nothing else was pending. */
+async function readUntilSentinel(
+  path: string,
+  batches: AsyncIterator<readonly RawLine[]>,
+): Promise<RawLine[]> {
+  const sentinel = '{"sentinel":true}';
+  await appendFile(path, `${sentinel}\n`);
+  const lines: RawLine[] = [];
+  while (lines.at(-1)?.text !== sentinel) lines.push(...(await nextBatch(batches)));
+  return lines.slice(0, -1);
+}
+
+test('starts at the beginning, then follows appended lines with line numbers and offsets', async (t) => {
+  const { path, build } = await setUp(t);
+  await writeFile(path, asText(['a', 'b']));
+  const source = await build();
+  t.after(() => source.stop());
+  const batches = source.batches()[Symbol.asyncIterator]();
+  const first = await takeLines(batches, 2);
+  assert.deepEqual(
+    first.map((l) => [l.text, l.origin.line, l.origin.offset]),
+    [
+      ['a', 1, 2],
+      ['b', 2, 4],
+    ],
+  );
+  assert.ok(first.every((l) => l.origin.file === path && typeof l.origin.fingerprint === 'string'));
+  await appendFile(path, asText(['c']));
+  const next = await takeLines(batches, 1);
+  assert.deepEqual(
+    next.map((l) => [l.text, l.origin.line, l.origin.offset]),
+    [['c', 3, 6]],
+  );
+});
+
+test('starts at the end: only lines written afterwards, numbered after the existing ones', async (t) => {
+  const { path, build, waitFor } = await setUp(t);
+  await writeFile(path, asText(numberedLines('old', 0, 50)) + '{"in":"prog');
+  const source = await build({ startAt: 'end' });
+  t.after(() => source.stop());
+  const batches = source.batches()[Symbol.asyncIterator]();
+  // The end is where the file stands when the source opens it, on the first pull.
+  const pending = batches.next();
+  await waitFor('TAIL_OPENED');
+  await appendFile(path, 'ress"}\n');
+  const first = await pending;
+  assert.equal(first.done, false);
+  const lines = [...first.value, ...(await readUntilSentinel(path, batches))];
+  // The line being written at start-up is read whole, not cut.
+  assert.deepEqual(
+    lines.map((l) => [l.text, l.origin.line]),
+    [['{"in":"progress"}', 51]],
+  );
+});
+
+test('waits for a file that does not exist yet, and reads it from its beginning', async (t) => {
+  const { path, build, waitFor } = await setUp(t);
+  const source = await build({ startAt: 'end' });
+  t.after(() => source.stop());
+  const batches = source.batches()[Symbol.asyncIterator]();
+  const pending = takeLines(batches, 3);
+  await waitFor('TAIL_WAITING');
+  await writeFile(path, asText(['x', 'y', 'z']));
+  assert.deepEqual(texts(await pending), ['x', 'y', 'z']);
+});
+
+test('a partial last line is held until its newline arrives', async (t) => {
+  const { path, build } = await setUp(t);
+  await writeFile(path, 'whole\npart');
+  const source = await build();
+  t.after(() => source.stop());
+  const batches = source.batches()[Symbol.asyncIterator]();
+  assert.deepEqual(texts(await takeLines(batches, 1)), ['whole']);
+  await appendFile(path, 'ial\r\n');
+  assert.deepEqual(texts(await readUntilSentinel(path, batches)), ['partial']);
+});
+
+test('rotation by rename mid-stream: the old file is finished, the new one read from its start', async (t) => {
+  const { path, build } = await setUp(t);
+  const before = numberedLines('before', 0, 200);
+  const late = numberedLines('late', 0, 20);
+  const after = numberedLines('after', 0, 100);
+  const writer = await open(path, 'a');
+  await writer.write(asText(before));
+  const source = await build({ readChunkBytes: 256 });
+  t.after(() => source.stop());
+  const batches = source.batches()[Symbol.asyncIterator]();
+  const seen = await takeLines(batches, 10);
+  // The writer renames its file, still writes a few lines through its open handle, then starts a new file.
+  await rename(path, `${path}.1`);
+  await writer.write(asText(late));
+  await writer.close();
+  await writeFile(path, asText(after));
+  seen.push(...(await readUntilSentinel(path, batches)));
+  assert.deepEqual(texts(seen), [...before, ...late, ...after]);
+  const firstNew = seen[before.length + late.length];
+  assert.equal(firstNew?.origin.line, 1);
+  assert.notEqual(firstNew.origin.fingerprint, seen[0]?.origin.fingerprint);
+});
+
+test('truncation (copytruncate): reads the file again from its start', async (t) => {
+  const { path, build, events } = await setUp(t);
+  await writeFile(path, asText(numberedLines('first', 0, 30)));
+  const source = await build();
+  t.after(() => source.stop());
+  const batches = source.batches()[Symbol.asyncIterator]();
+  await takeLines(batches, 30);
+  await truncate(path, 0);
+  await appendFile(path, asText(['n1', 'n2']));
+  const lines = await readUntilSentinel(path, batches);
+  assert.deepEqual(
+    lines.map((l) => [l.text, l.origin.line, l.origin.offset]),
+    [
+      ['n1', 1, 3],
+      ['n2', 2, 6],
+    ],
+  );
+  assert.ok(events().some((e) => e.code === 'TAIL_TRUNCATED'));
+});
+
+test('restart resumes just after the last committed line: uncommitted lines are read again', async (t) => {
+  const { path, checkpointFile, build } = await setUp(t);
+  const lines = numberedLines('line', 0, 10);
+  await writeFile(path, asText(lines));
+  const first = await build();
+  const batches = first.batches()[Symbol.asyncIterator]();
+  const read = await takeLines(batches, 10);
+  const sixth = read[5];
+  assert.ok(sixth !== undefined);
+  first.commit(sixth.origin);
+  await first.stop();
+
+  // A later start with startAt: 'end' still resumes from the checkpoint.
+  const second = await build({ startAt: 'end' });
+  t.after(() => second.stop());
+  const again = await readUntilSentinel(path, second.batches()[Symbol.asyncIterator]());
+  assert.deepEqual(texts(again), lines.slice(6));
+  assert.equal(again[0]?.origin.line, 7);
+  const saved = JSON.parse(await readFile(checkpointFile, 'utf8')) as {
+    version: number;
+    positions: { offset: number; line: number }[];
+  };
+  assert.equal(saved.version, 1);
+  assert.deepEqual(
+    saved.positions.map((p) => [p.offset, p.line]),
+    [[sixth.origin.offset, 6]],
+  );
+});
+
+test('a file rotated while stopped is finished from its checkpoint before the new one', async (t) => {
+  const { path, build } = await setUp(t);
+  const old = numberedLines('old', 0, 10);
+  await writeFile(path, asText(old.slice(0, 8)));
+  const first = await build();
+  const read = await takeLines(first.batches()[Symbol.asyncIterator](), 8);
+  const last = read.at(-1);
+  assert.ok(last !== undefined);
+  first.commit(last.origin);
+  await first.stop();
+
+  await appendFile(path, asText(old.slice(8)));
+  await rename(path, `${path}.1`);
+  await writeFile(path, asText(['new']));
+  const second = await build();
+  t.after(() => second.stop());
+  const lines = await readUntilSentinel(path, second.batches()[Symbol.asyncIterator]());
+  assert.deepEqual(texts(lines), [...old.slice(8), 'new']);
+  assert.equal(lines[0]?.origin.file, `${path}.1`);
+});
+
+test('long lines are dropped and counted, the following lines kept', async (t) => {
+  const { path, build } = await setUp(t);
+  await writeFile(path, asText(['ok', 'x'.repeat(3000), 'fine']));
+  const source = await build({ maxLineBytes: 1000, readChunkBytes: 128 });
+  t.after(() => source.stop());
+  const lines = await readUntilSentinel(path, source.batches()[Symbol.asyncIterator]());
+  assert.deepEqual(
+    lines.map((l) => [l.text, l.origin.line]),
+    [
+      ['ok', 1],
+      ['fine', 3],
+    ],
+  );
+  assert.equal(source.counters().dropped['line-too-long'], 1);
+});
+
+test('file system events wake the source without waiting for a poll', async (t) => {
+  const { path, build } = await setUp(t);
+  await writeFile(path, asText(['one']));
+  // A poll interval far longer than the hang guard: only fs.watch can deliver the second line in time.
+  const source = await build({ watchFiles: true, pollIntervalMs: 600_000 });
+  t.after(() => source.stop());
+  const batches = source.batches()[Symbol.asyncIterator]();
+  assert.deepEqual(texts(await takeLines(batches, 1)), ['one']);
+  await appendFile(path, asText(['two']));
+  assert.deepEqual(texts(await takeLines(batches, 1)), ['two']);
+});
+
+test('stop ends the batches while waiting for data', async (t) => {
+  const { path, build } = await setUp(t);
+  await writeFile(path, asText(['only']));
+  const source = await build();
+  const batches = source.batches()[Symbol.asyncIterator]();
+  await takeLines(batches, 1);
+  const pending = batches.next();
+  await source.stop();
+  assert.equal((await pending).done, true);
+});
+
+test('build rejects a broken checkpoint, a directory as path, and unknown options', async (t) => {
+  const { dir, checkpointFile, build } = await setUp(t);
+  await mkdir(join(dir, 'state'), { recursive: true });
+  await writeFile(checkpointFile, '{"version": 99, "source": "tail", "positions": []}');
+  await assert.rejects(build(), SourceConfigError);
+  await assert.rejects(build({ path: dir }), /is a directory/);
+  await assert.rejects(build({ pollIntervalMs: 0 }), /pollIntervalMs/);
+});
