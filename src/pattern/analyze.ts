@@ -153,7 +153,7 @@ class WarningCollector {
   ): void {
     const leftTypes = [...left].map((t) => `'${t}'`).join(' or ');
     const rightTypes = [...right].map((t) => `'${t}'`).join(' or ');
-    const references = referenceSuggestions(expression, left, right);
+    const references = this.version === '2.1' ? referenceSuggestions(expression, left, right) : [];
     const split = `separate observation expressions match separate objects: [${[...left][0] ?? ''}:…] AND [${[...right][0] ?? ''}:…]`;
     const hint =
       references.length > 0

@@ -317,6 +317,9 @@ export function classifyMistake(
     const open = token.kind === ']' ? '[' : '(';
     return { code: 'unbalanced-brackets', hint: `This '${token.text}' has no '${open}' to close.` };
   }
+  if ((token.kind === '[' || token.kind === '(') && topLevel) {
+    return { code: 'unexpected-token', hint: 'Join observation expressions with AND, OR or FOLLOWEDBY.' };
+  }
   if (token.kind === '[' && expected.includes('an object type')) {
     return {
       code: 'unbalanced-brackets',

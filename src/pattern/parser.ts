@@ -26,6 +26,7 @@ import { PatternSyntaxError } from './errors.js';
 import { isValidTimestamp, tokenize } from './lexer.js';
 import {
   comparisonPrecedence,
+  describeLiteralKind,
   describeToken,
   isLiteralKind,
   observationPrecedence,
@@ -221,8 +222,15 @@ class Parser {
     this.diagnostics.push(createDiagnostic(code, span, message, hint));
   }
 
+  /** Skips to a token in `stop`, stepping over whole bracketed and parenthesised groups on the way. */
   private skipUntil(stop: ReadonlySet<TokenKind>): void {
-    while (!stop.has(this.current.kind)) this.advance();
+    let depth = 0;
+    for (let token = this.current; token.kind !== 'end'; token = this.current) {
+      if (depth === 0 && stop.has(token.kind)) return;
+      if (token.kind === '[' || token.kind === '(') depth += 1;
+      else if ((token.kind === ']' || token.kind === ')') && depth > 0) depth -= 1;
+      this.advance();
+    }
   }
 
   // ── Patterns ────────────────────────────────────────────────────────────────
@@ -627,7 +635,7 @@ class Parser {
     if (isLiteralKind(token.kind)) {
       return this.fail(expected, {
         code: 'wrong-constant-type',
-        message: `${after} does not take ${describeLiteral(token.kind)}: expected ${expected.join(' or ')}, found ${describeToken(token)}`,
+        message: `${after} does not take ${describeLiteralKind(token.kind)}: expected ${expected.join(' or ')}, found ${describeToken(token)}`,
       });
     }
     return this.fail(expected);
@@ -653,19 +661,6 @@ class Parser {
       this.warn('empty-set', { start: open.start, end: close.end }, 'the set is empty');
     return { kind: 'set', values, start: open.start, end: close.end };
   }
-}
-
-function describeLiteral(kind: LiteralKind): string {
-  const names: Readonly<Record<LiteralKind, string>> = {
-    string: 'a string',
-    integer: 'an integer',
-    float: 'a float',
-    boolean: 'a boolean',
-    timestamp: 'a timestamp',
-    binary: 'a binary constant',
-    hex: 'a hex constant',
-  };
-  return names[kind];
 }
 
 /** The AST constant of a literal token (the lexer has validated and decoded it). */
