@@ -157,6 +157,11 @@ class Parser {
     lexical: readonly PatternDiagnostic[],
   ) {
     this.diagnostics = [...lexical];
+    // An unterminated string or comment swallows the rest, closing brackets included: errors at the end are cascades.
+    const swallowed = lexical.some(
+      (d) => d.code === 'unterminated-string' || d.code === 'unterminated-comment',
+    );
+    if (swallowed) this.lastErrorAt = text.length;
   }
 
   // ── Token access ────────────────────────────────────────────────────────────
