@@ -106,6 +106,13 @@ function checkReference(name: string, value: unknown, ctx: Context): void {
   });
 }
 
+const relationshipTypeMessage =
+  "expected a relationship type such as 'uses' or 'related-to' (a-z, 0-9, - and _; at most 250)";
+
+function isRelationshipType(value: unknown): boolean {
+  return typeof value === 'string' && value.length <= 250 && RELATIONSHIP_TYPE.test(value);
+}
+
 /** The few type-specific properties the graph and the matcher rely on. */
 function checkRequired(object: Record<string, unknown>, ctx: Context): void {
   const require = (name: string, check: (value: unknown) => boolean, message: string): void => {
@@ -113,11 +120,7 @@ function checkRequired(object: Record<string, unknown>, ctx: Context): void {
   };
   const isString = (value: unknown): boolean => typeof value === 'string' && value !== '';
   if (object.type === 'relationship') {
-    require('relationship_type', (value) =>
-      typeof value === 'string' &&
-      RELATIONSHIP_TYPE.test(
-        value,
-      ), "expected a relationship type such as 'uses' or 'related-to' (a-z, 0-9, - and _)");
+    require('relationship_type', isRelationshipType, relationshipTypeMessage);
     require('source_ref', isString, idMessage);
     require('target_ref', isString, idMessage);
   }

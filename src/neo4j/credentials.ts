@@ -70,7 +70,7 @@ export class Neo4jCredentials {
 
   /** Whether the URI asks for TLS (`+s` verifies the certificate, `+ssc` accepts a self-signed one). */
   get encrypted(): boolean {
-    return /^[a-z0-9]+\+ssc?:/.test(this.uri);
+    return /^[a-z0-9]+\+s(?:sc)?:\/\//.test(this.uri);
   }
 
   toString(): string {

@@ -21,7 +21,7 @@ export const REF_PROPERTY = /^[a-z][a-z0-9]*(?:_[a-z0-9]+)*_refs?$/;
 /** A relationship type such as `uses`, `related-to`, `derived-from`. */
 export const RELATIONSHIP_TYPE = /^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*$/;
 /** The last guard before a name is written into Cypher text. */
-const CYPHER_NAME = /^[A-Z][A-Za-z0-9_]{0,199}$/;
+const CYPHER_NAME = /^[A-Z][A-Za-z0-9_]{0,249}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A name that cannot become a label or edge type; the loader's validation keeps these out. */
