@@ -30,6 +30,8 @@ export class TailSource implements Source {
   private readonly waker: Waker;
   private current: TailedFile | undefined;
   private policy: OpenPolicy = 'startup';
+  /** The fingerprint of the file left at the last rotation or truncation. */
+  private previousFingerprint: string | undefined;
   /** Set when the path was seen to hold another file; the current one gets one more read to its end. */
   private rotationSeen = false;
   private stopped = false;
@@ -121,7 +123,7 @@ export class TailSource implements Source {
   }
 
   private async openNext(): Promise<Step> {
-    const opening = await openAtStart(this.config, this.checkpoints, this.policy);
+    const opening = await openAtStart(this.config, this.checkpoints, this.policy, this.previousFingerprint);
     if (opening.kind === 'missing' && this.policy === 'startup') {
       // Everything in a file that appears after start-up is new.
       this.policy = 'new';
@@ -147,6 +149,7 @@ export class TailSource implements Source {
     const truncation = await file.wasTruncated();
     if (truncation !== undefined) {
       events.truncated(this.logger, file.path, file.position, truncation.size);
+      this.previousFingerprint = file.fingerprint;
       await this.closeCurrent();
       this.policy = 'truncated';
       return [];
@@ -163,6 +166,7 @@ export class TailSource implements Source {
     }
     this.rotationSeen = false;
     const last = this.toBatches(file.finish(), file);
+    this.previousFingerprint = file.fingerprint;
     await this.closeCurrent();
     return last;
   }

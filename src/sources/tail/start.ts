@@ -4,7 +4,7 @@
  * finished first when it holds the last checkpointed position (the file was rotated while we were down).
  */
 import type { FileHandle } from 'node:fs/promises';
-import type { CheckpointStore } from '../checkpoints.js';
+import type { CheckpointStore, FilePosition } from '../checkpoints.js';
 import type { TailSourceConfig } from './config.js';
 import type { OpenedFile } from './events.js';
 import { countLines, lastLineEnd, openIfExists, readFingerprint, TailedFile } from './tailed-file.js';
@@ -28,6 +28,8 @@ export async function openAtStart(
   config: TailSourceConfig,
   checkpoints: CheckpointStore,
   policy: OpenPolicy,
+  /** The file just left (rotated or truncated): a new file with the same first line is still new. */
+  previousFingerprint?: string,
 ): Promise<Opening> {
   if (policy === 'startup') {
     const rotated = await resumeRotated(config, checkpoints);
@@ -39,7 +41,8 @@ export async function openAtStart(
     const fingerprint = await readFingerprint(handle, config.fingerprintBytes);
     if (fingerprint === undefined) return undefined;
     const identity = await handle.stat();
-    const start = await startOf(handle, fingerprint, identity.size, policy, config, checkpoints);
+    const known = fingerprint === previousFingerprint ? undefined : checkpoints.get(fingerprint);
+    const start = await startOf(handle, known, identity.size, policy, config, checkpoints);
     return opened(config.path, handle, identity, fingerprint, start, config);
   });
 }
@@ -65,14 +68,14 @@ async function resumeRotated(
 
 async function startOf(
   handle: FileHandle,
-  fingerprint: string,
+  known: FilePosition | undefined,
   size: number,
   policy: OpenPolicy,
   config: TailSourceConfig,
   checkpoints: CheckpointStore,
 ): Promise<Start> {
   // After a truncation the old position means nothing, even if the first line happens to be the same.
-  const saved = policy === 'truncated' ? undefined : checkpoints.get(fingerprint);
+  const saved = policy === 'truncated' ? undefined : known;
   if (saved !== undefined && saved.offset <= size)
     return { offset: saved.offset, line: saved.line, from: 'checkpoint' };
   if (policy === 'startup' && checkpoints.isEmpty && config.startAt === 'end') {

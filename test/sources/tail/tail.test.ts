@@ -4,20 +4,29 @@ import { appendFile, mkdir, open, readFile, rename, truncate, writeFile } from '
 import { join } from 'node:path';
 import type { RawLine } from '../../../src/contracts.js';
 import { SourceConfigError } from '../../../src/sources/context.js';
-import { buildTailSource, type TailSourceConfigInput } from '../../../src/sources/tail/index.js';
-import { memoryLogger, nextBatch, numberedLines, takeLines, tempDir } from '../helpers.js';
+import { buildTailSource, TailSource, type TailSourceConfigInput } from '../../../src/sources/tail/index.js';
+import type { Timers } from '../../../src/sources/timers.js';
+import { ManualTimers, memoryLogger, nextBatch, numberedLines, takeLines, tempDir } from '../helpers.js';
 
 const asText = (lines: readonly string[]): string => lines.map((line) => `${line}\n`).join('');
 const texts = (lines: readonly RawLine[]): string[] => lines.map((line) => line.text);
 
+/** A temp dir with a log path and a checkpoint path; every source built is stopped before the dir is removed. */
 async function setUp(t: { after: (fn: () => Promise<void>) => void }) {
   const { dir, cleanup } = await tempDir();
-  t.after(cleanup);
   const path = join(dir, 'tetragon.log');
   const checkpointFile = join(dir, 'state', 'tail.json');
   const { logger, events, waitFor } = memoryLogger();
-  const build = (overrides: Partial<TailSourceConfigInput> = {}) =>
-    buildTailSource(
+  const built: TailSource[] = [];
+  t.after(async () => {
+    for (const source of built) await source.stop();
+    await cleanup();
+  });
+  const build = async (
+    overrides: Partial<TailSourceConfigInput> = {},
+    timers?: Timers,
+  ): Promise<TailSource> => {
+    const source = await buildTailSource(
       {
         id: 'tail',
         path,
@@ -27,8 +36,11 @@ async function setUp(t: { after: (fn: () => Promise<void>) => void }) {
         watchFiles: false,
         ...overrides,
       },
-      { logger },
+      { logger, timers },
     );
+    built.push(source);
+    return source;
+  };
   return { dir, path, checkpointFile, build, events, waitFor };
 }
 
@@ -48,7 +60,6 @@ test('starts at the beginning, then follows appended lines with line numbers and
   const { path, build } = await setUp(t);
   await writeFile(path, asText(['a', 'b']));
   const source = await build();
-  t.after(() => source.stop());
   const batches = source.batches()[Symbol.asyncIterator]();
   const first = await takeLines(batches, 2);
   assert.deepEqual(
@@ -71,7 +82,6 @@ test('starts at the end: only lines written afterwards, numbered after the exist
   const { path, build, waitFor } = await setUp(t);
   await writeFile(path, asText(numberedLines('old', 0, 50)) + '{"in":"prog');
   const source = await build({ startAt: 'end' });
-  t.after(() => source.stop());
   const batches = source.batches()[Symbol.asyncIterator]();
   // The end is where the file stands when the source opens it, on the first pull.
   const pending = batches.next();
@@ -90,7 +100,6 @@ test('starts at the end: only lines written afterwards, numbered after the exist
 test('waits for a file that does not exist yet, and reads it from its beginning', async (t) => {
   const { path, build, waitFor } = await setUp(t);
   const source = await build({ startAt: 'end' });
-  t.after(() => source.stop());
   const batches = source.batches()[Symbol.asyncIterator]();
   const pending = takeLines(batches, 3);
   await waitFor('TAIL_WAITING');
@@ -102,7 +111,6 @@ test('a partial last line is held until its newline arrives', async (t) => {
   const { path, build } = await setUp(t);
   await writeFile(path, 'whole\npart');
   const source = await build();
-  t.after(() => source.stop());
   const batches = source.batches()[Symbol.asyncIterator]();
   assert.deepEqual(texts(await takeLines(batches, 1)), ['whole']);
   await appendFile(path, 'ial\r\n');
@@ -117,7 +125,6 @@ test('rotation by rename mid-stream: the old file is finished, the new one read 
   const writer = await open(path, 'a');
   await writer.write(asText(before));
   const source = await build({ readChunkBytes: 256 });
-  t.after(() => source.stop());
   const batches = source.batches()[Symbol.asyncIterator]();
   const seen = await takeLines(batches, 10);
   // The writer renames its file, still writes a few lines through its open handle, then starts a new file.
@@ -136,7 +143,6 @@ test('truncation (copytruncate): reads the file again from its start', async (t)
   const { path, build, events } = await setUp(t);
   await writeFile(path, asText(numberedLines('first', 0, 30)));
   const source = await build();
-  t.after(() => source.stop());
   const batches = source.batches()[Symbol.asyncIterator]();
   await takeLines(batches, 30);
   await truncate(path, 0);
@@ -166,7 +172,6 @@ test('restart resumes just after the last committed line: uncommitted lines are 
 
   // A later start with startAt: 'end' still resumes from the checkpoint.
   const second = await build({ startAt: 'end' });
-  t.after(() => second.stop());
   const again = await readUntilSentinel(path, second.batches()[Symbol.asyncIterator]());
   assert.deepEqual(texts(again), lines.slice(6));
   assert.equal(again[0]?.origin.line, 7);
@@ -196,7 +201,6 @@ test('a file rotated while stopped is finished from its checkpoint before the ne
   await rename(path, `${path}.1`);
   await writeFile(path, asText(['new']));
   const second = await build();
-  t.after(() => second.stop());
   const lines = await readUntilSentinel(path, second.batches()[Symbol.asyncIterator]());
   assert.deepEqual(texts(lines), [...old.slice(8), 'new']);
   assert.equal(lines[0]?.origin.file, `${path}.1`);
@@ -206,7 +210,6 @@ test('long lines are dropped and counted, the following lines kept', async (t) =
   const { path, build } = await setUp(t);
   await writeFile(path, asText(['ok', 'x'.repeat(3000), 'fine']));
   const source = await build({ maxLineBytes: 1000, readChunkBytes: 128 });
-  t.after(() => source.stop());
   const lines = await readUntilSentinel(path, source.batches()[Symbol.asyncIterator]());
   assert.deepEqual(
     lines.map((l) => [l.text, l.origin.line]),
@@ -223,7 +226,6 @@ test('file system events wake the source without waiting for a poll', async (t) 
   await writeFile(path, asText(['one']));
   // A poll interval far longer than the hang guard: only fs.watch can deliver the second line in time.
   const source = await build({ watchFiles: true, pollIntervalMs: 600_000 });
-  t.after(() => source.stop());
   const batches = source.batches()[Symbol.asyncIterator]();
   assert.deepEqual(texts(await takeLines(batches, 1)), ['one']);
   await appendFile(path, asText(['two']));
@@ -249,3 +251,45 @@ test('build rejects a broken checkpoint, a directory as path, and unknown option
   await assert.rejects(build({ path: dir }), /is a directory/);
   await assert.rejects(build({ pollIntervalMs: 0 }), /pollIntervalMs/);
 });
+
+test('a new file whose first line equals the rotated one is still read from its start', async (t) => {
+  const { path, build } = await setUp(t);
+  await writeFile(path, asText(['{"boot":1}', 'old']));
+  const source = await build();
+  const batches = source.batches()[Symbol.asyncIterator]();
+  const old = await takeLines(batches, 2);
+  const last = old.at(-1);
+  assert.ok(last !== undefined);
+  source.commit(last.origin);
+  await rename(path, `${path}.1`);
+  await writeFile(path, asText(['{"boot":1}', 'new']));
+  assert.deepEqual(texts(await readUntilSentinel(path, batches)), ['{"boot":1}', 'new']);
+});
+
+test('committed positions are saved at each checkpoint interval, before any stop', async (t) => {
+  const { path, checkpointFile, build } = await setUp(t);
+  await writeFile(path, asText(['a', 'b', 'c']));
+  const timers = new ManualTimers();
+  const source = await build({ pollIntervalMs: 1000 }, timers);
+  const lines = await takeLines(source.batches()[Symbol.asyncIterator](), 3);
+  const second = lines[1];
+  assert.ok(second !== undefined);
+  source.commit(second.origin);
+  await assert.rejects(readFile(checkpointFile, 'utf8'), /ENOENT/);
+  timers.fireAll();
+  const saved = await eventually(async () => JSON.parse(await readFile(checkpointFile, 'utf8')) as unknown);
+  assert.deepEqual((saved as { positions: { offset: number }[] }).positions[0]?.offset, second.origin.offset);
+});
+
+/** Retries `attempt` until it succeeds (the save runs in the background), failing after a hang guard. */
+async function eventually<T>(attempt: () => Promise<T>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+}
