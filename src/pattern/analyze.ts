@@ -114,7 +114,7 @@ class WarningCollector {
       this.warn(
         'within-single-observation',
         qualifier,
-        'WITHIN applies to a single observation expression: there is no second observation to be within the time of',
+        'WITHIN applies only to the single observation expression before it: qualifiers bind tighter than AND, OR and FOLLOWEDBY',
       );
     }
     if (qualifier.kind === 'start-stop' && !(qualifier.startTime.value < qualifier.stopTime.value)) {

@@ -196,7 +196,7 @@ export const diagnosticCatalog: { readonly [C in PatternDiagnosticCode]: Diagnos
   'within-single-observation': {
     severity: 'warning',
     title: 'WITHIN on a single observation expression',
-    fix: 'WITHIN limits the time between several observations: apply it to observation expressions joined by AND, OR or FOLLOWEDBY, or to a REPEATS.',
+    fix: 'Qualifiers bind to the observation expression just before them; to limit the time between several, put them in parentheses: ([…] FOLLOWEDBY […]) WITHIN 300 SECONDS.',
   },
   'start-not-before-stop': {
     severity: 'warning',
