@@ -40,6 +40,9 @@ export interface PipelineStats {
 /** How many skipped lines of each reason are logged one by one before only the counts remain. */
 const SKIPS_LOGGED_PER_REASON = 5;
 
+/** Lines dropped on purpose (an audit stage we do not read, a repeated audit event): counted, not warned of. */
+const INTENTIONAL_SKIPS: ReadonlySet<SkipReason> = new Set(['irrelevant', 'duplicate']);
+
 function isSkip(result: Observation | Skip): result is Skip {
   return 'reason' in result;
 }
@@ -81,6 +84,7 @@ export async function runPipeline(parts: PipelineParts, signal?: AbortSignal): P
   const reportSkip = (skip: Skip): void => {
     const count = (stats.skipped[skip.reason] ?? 0) + 1;
     stats.skipped[skip.reason] = count;
+    if (INTENTIONAL_SKIPS.has(skip.reason)) return;
     if (count <= SKIPS_LOGGED_PER_REASON) {
       parts.logger.warn(
         { reason: skip.reason, at: where(skip.origin), detail: skip.detail },

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Engine, engineConfigSchema } from '../engine/index.js';
-import { loadIndicatorFiles, type LoadedIndicators } from '../indicators/index.js';
+import { IndicatorFileError, loadIndicatorFiles, type LoadedIndicators } from '../indicators/index.js';
 import { createLogger } from '../log.js';
 import { createObserver } from '../observe/index.js';
 import { stdoutOutput } from '../outputs/stdout.js';
@@ -15,7 +15,7 @@ const usage = `Usage: matcher scan --indicators <bundle.json> [--indicators …]
 Evaluates every STIX indicator of the bundles against the events of the log files (Tetragon, Kubernetes
 audit, Falco, Kubescape, STIX; detected per line), in order, and prints one JSON line per sighting on
 stdout. "-" reads standard input; .gz files are decompressed. A summary goes to stderr at the end.
-Exit code 0 when the scan completed, whatever it found.
+Exit code 0 when the scan completed, whatever it found; 1 when an indicators file cannot be read.
 
 Options:
   --indicators <file>             STIX bundle (or list of bundles) with the indicators; repeatable
@@ -71,7 +71,14 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
     maxLineBytes: values['max-line-bytes'],
     pretty: values.pretty,
   });
-  const loaded = await loadIndicatorFiles(settings.indicators);
+  let loaded: LoadedIndicators;
+  try {
+    loaded = await loadIndicatorFiles(settings.indicators);
+  } catch (error) {
+    if (!(error instanceof IndicatorFileError)) throw error;
+    io.stderr.write(`matcher scan: ${error.message}\n`);
+    return 1;
+  }
   reportIndicators(loaded, io);
   const sightingsLogger = createLogger({ level: 'info', pretty: settings.pretty, stream: io.stdout });
   const diagnostics = createLogger({ level: 'warn', pretty: true, stream: io.stderr });

@@ -1,6 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { indicatorSchema, type StixIndicator } from './schema.js';
 
+/** An indicator file that cannot be read or is not JSON: nothing of it can be used. */
+export class IndicatorFileError extends Error {
+  override readonly name = 'IndicatorFileError';
+}
+
 export interface IndicatorProblem {
   readonly file: string;
   /** Index of the object in the file's list of objects. */
@@ -23,14 +28,13 @@ function objectsOf(document: unknown): unknown[] {
 export async function readIndicatorFile(
   file: string,
 ): Promise<{ indicators: StixIndicator[]; problems: IndicatorProblem[] }> {
-  const text = await readFile(file, 'utf8');
   let document: unknown;
   try {
-    document = JSON.parse(text);
+    document = JSON.parse(await readFile(file, 'utf8'));
   } catch (error) {
-    throw new Error(`${file}: not JSON: ${error instanceof Error ? error.message : String(error)}`, {
-      cause: error,
-    });
+    const reason = error instanceof SyntaxError ? 'not JSON' : 'cannot be read';
+    const detail = error instanceof Error ? error.message : String(error);
+    throw new IndicatorFileError(`${file}: ${reason}: ${detail}`, { cause: error });
   }
   const indicators: StixIndicator[] = [];
   const problems: IndicatorProblem[] = [];

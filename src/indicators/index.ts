@@ -1,3 +1,3 @@
-export { readIndicatorFile, type IndicatorProblem } from './bundle-file.js';
+export { IndicatorFileError, readIndicatorFile, type IndicatorProblem } from './bundle-file.js';
 export { loadIndicatorFiles, type LoadedIndicators } from './load.js';
 export { indicatorSchema, type StixIndicator } from './schema.js';
