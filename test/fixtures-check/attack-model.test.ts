@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { buildRecording, expectedSightings } from '../fixtures/attacks/hostpath/build.js';
 import { type MatchAnswer, referenceMatch, referenceValidate } from './reference.js';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -81,6 +82,18 @@ function observedDataOf(item: HandWritten): StixObject {
   assert.ok(found, `${item.file} has no observed-data`);
   return found;
 }
+
+test('the recording and its expected sightings are what build.ts makes of attack.ts and the benign generator', () => {
+  const recording = buildRecording();
+  for (const [file, lines] of Object.entries(recording.files)) {
+    assert.equal(
+      readFileSync(join(recordingDir, file), 'utf8'),
+      lines.join('\n') + '\n',
+      `${file} is up to date`,
+    );
+  }
+  assert.deepEqual(expected, expectedSightings(recording));
+});
 
 test('the hand-written observed-data is of the recording lines it names (same event time)', () => {
   assert.ok(handWritten.length >= 10);
