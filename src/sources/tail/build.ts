@@ -11,8 +11,7 @@ import { TailSource } from './source.js';
  * valid and in a writable directory; then builds the source (which reads nothing until pulled).
  */
 export async function buildTailSource(input: unknown, ctx: SourceContext): Promise<TailSource> {
-  const parsed = parseSourceConfig('tail', tailSourceConfigSchema, input);
-  const config: TailSourceConfig = { ...parsed, rotatedPath: parsed.rotatedPath ?? `${parsed.path}.1` };
+  const config: TailSourceConfig = parseSourceConfig('tail', tailSourceConfigSchema, input);
   await checkNotDirectory(config.path);
   let checkpoints: CheckpointStore;
   try {

@@ -8,12 +8,13 @@ export const tailSourceConfigSchema = z.strictObject({
     .default('tail')
     .describe('Source id, in every line origin, log event and checkpoint.'),
   path: z.string().min(1).describe('The file to follow; it may not exist yet.'),
-  rotatedPath: z
-    .string()
-    .min(1)
-    .optional()
+  rotatedFiles: z
+    .number()
+    .int()
+    .min(0)
+    .default(5)
     .describe(
-      'Where rotation renames the file (default: path + ".1"); read first on start-up if it holds the checkpointed file.',
+      'How many rotated files (path.1 … path.N) to read unread data from after a rotation or at start-up.',
     ),
   startAt: z
     .enum(['beginning', 'end'])
@@ -52,4 +53,4 @@ export const tailSourceConfigSchema = z.strictObject({
 });
 
 export type TailSourceConfigInput = z.input<typeof tailSourceConfigSchema>;
-export type TailSourceConfig = z.output<typeof tailSourceConfigSchema> & { readonly rotatedPath: string };
+export type TailSourceConfig = z.output<typeof tailSourceConfigSchema>;

@@ -16,8 +16,8 @@ export interface OpenedFile {
   readonly fingerprint: string;
   readonly offset: number;
   readonly line: number;
-  /** Why reading starts at `offset`. */
-  readonly from: 'checkpoint' | 'beginning' | 'end';
+  /** Why reading starts at `offset` (a rotated file left behind starts at its checkpoint, else at 0). */
+  readonly from: 'checkpoint' | 'beginning' | 'end' | 'checkpoint-or-beginning';
 }
 
 export function waiting(logger: Logger, file: string): void {

@@ -19,6 +19,8 @@ import * as events from './events.js';
 import { isMissing, sameFile, type TailedFile } from './tailed-file.js';
 import { openAtStart, type OpenPolicy } from './start.js';
 import { Waker } from './waker.js';
+import { backlogAfterRotation, backlogAtStartup } from './rotated.js';
+import type { OpenedFile } from './events.js';
 
 /** What one step of the loop produced: batches to hand on, or nothing until the file changes. */
 type Step = RawLine[][] | 'idle';
@@ -29,9 +31,13 @@ export class TailSource implements Source {
   private readonly batcher: LineBatcher;
   private readonly waker: Waker;
   private current: TailedFile | undefined;
+  /** Rotated files still to read to their end before the path, oldest first (already open). */
+  private backlog: TailedFile[] = [];
   private policy: OpenPolicy = 'startup';
   /** The fingerprint of the file left at the last rotation or truncation. */
   private previousFingerprint: string | undefined;
+  /** The file last read to its end after a rotation: rotated files newer than it are still to read. */
+  private lastFinished: Pick<Stats, 'dev' | 'ino'> | undefined;
   /** Set when the path was seen to hold another file; the current one gets one more read to its end. */
   private rotationSeen = false;
   private stopped = false;
@@ -68,7 +74,7 @@ export class TailSource implements Source {
         else yield* step;
       }
     } finally {
-      await this.closeCurrent();
+      await this.closeAll();
     }
   }
 
@@ -84,7 +90,7 @@ export class TailSource implements Source {
     this.waker.wake();
     this.waker.unwatch();
     this.timers.clearTimeout(this.checkpointTimer);
-    await this.closeCurrent();
+    await this.closeAll();
     try {
       await this.checkpoints.save();
     } catch (error) {
@@ -123,6 +129,13 @@ export class TailSource implements Source {
   }
 
   private async openNext(): Promise<Step> {
+    if (this.policy === 'startup') this.backlog = await backlogAtStartup(this.config, this.checkpoints);
+    if (this.backlog.length === 0 && this.lastFinished !== undefined) {
+      // Rotations may have passed while the new file was awaited; a backlog, once taken, is complete.
+      this.backlog = await backlogAfterRotation(this.config, this.checkpoints, this.lastFinished);
+    }
+    const queued = this.backlog.shift();
+    if (queued !== undefined) return this.follow(queued, 'checkpoint-or-beginning');
     const opening = await openAtStart(this.config, this.checkpoints, this.policy, this.previousFingerprint);
     if (opening.kind === 'missing' && this.policy === 'startup') {
       // Everything in a file that appears after start-up is new.
@@ -133,10 +146,21 @@ export class TailSource implements Source {
       this.waitingAnnounced = true;
       return 'idle';
     }
-    this.current = opening.file;
+    this.lastFinished = undefined;
+    return this.follow(opening.file, opening.from);
+  }
+
+  private follow(file: TailedFile, from: OpenedFile['from']): Step {
+    this.current = file;
     this.policy = 'new';
     this.waitingAnnounced = false;
-    events.opened(this.logger, opening.description);
+    events.opened(this.logger, {
+      from,
+      file: file.path,
+      fingerprint: file.fingerprint,
+      offset: file.position,
+      line: file.line,
+    });
     return [];
   }
 
@@ -167,6 +191,7 @@ export class TailSource implements Source {
     this.rotationSeen = false;
     const last = this.toBatches(file.finish(), file);
     this.previousFingerprint = file.fingerprint;
+    this.lastFinished = file.identity;
     await this.closeCurrent();
     return last;
   }
@@ -184,6 +209,12 @@ export class TailSource implements Source {
     this.current = undefined;
     // FileHandle.close waits for a read in flight, so stop() can close under the loop.
     await file?.close();
+  }
+
+  private async closeAll(): Promise<void> {
+    const backlog = this.backlog;
+    this.backlog = [];
+    await Promise.all([this.closeCurrent(), ...backlog.map((file) => file.close())]);
   }
 
   private scheduleCheckpoint(): void {

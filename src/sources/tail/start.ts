@@ -1,7 +1,6 @@
 /**
  * Where to start reading a file: at its checkpoint if one knows its fingerprint, else at its beginning,
- * or at its end for a file found at first start-up when so configured. On start-up, the rotated file is
- * finished first when it holds the last checkpointed position (the file was rotated while we were down).
+ * or at its end for a file found at first start-up when so configured.
  */
 import type { FileHandle } from 'node:fs/promises';
 import type { CheckpointStore, FilePosition } from '../checkpoints.js';
@@ -13,7 +12,7 @@ import { countLines, lastLineEnd, openIfExists, readFingerprint, TailedFile } fr
 export type OpenPolicy = 'startup' | 'new' | 'truncated';
 
 export type Opening =
-  | { readonly kind: 'opened'; readonly file: TailedFile; readonly description: OpenedFile }
+  | { readonly kind: 'opened'; readonly file: TailedFile; readonly from: OpenedFile['from'] }
   | { readonly kind: 'missing' }
   /** The file exists but has no complete first line to fingerprint yet. */
   | { readonly kind: 'not-ready' };
@@ -31,10 +30,6 @@ export async function openAtStart(
   /** The file just left (rotated or truncated): a new file with the same first line is still new. */
   previousFingerprint?: string,
 ): Promise<Opening> {
-  if (policy === 'startup') {
-    const rotated = await resumeRotated(config, checkpoints);
-    if (rotated !== undefined) return rotated;
-  }
   const handle = await openIfExists(config.path);
   if (handle === undefined) return { kind: 'missing' };
   return withHandle(handle, async () => {
@@ -47,25 +42,6 @@ export async function openAtStart(
   });
 }
 
-/** The rotated file, at the last checkpoint, if it holds that checkpoint's file and more to read. */
-async function resumeRotated(
-  config: TailSourceConfig,
-  checkpoints: CheckpointStore,
-): Promise<Opening | undefined> {
-  const latest = checkpoints.latest();
-  if (latest === undefined) return undefined;
-  const handle = await openIfExists(config.rotatedPath);
-  if (handle === undefined) return undefined;
-  const opening = await withHandle(handle, async () => {
-    const fingerprint = await readFingerprint(handle, config.fingerprintBytes);
-    const identity = await handle.stat();
-    if (fingerprint !== latest.fingerprint || identity.size <= latest.offset) return undefined;
-    const start = { offset: latest.offset, line: latest.line, from: 'checkpoint' } as const;
-    return opened(config.rotatedPath, handle, identity, fingerprint, start, config);
-  });
-  return opening.kind === 'opened' ? opening : undefined;
-}
-
 async function startOf(
   handle: FileHandle,
   known: FilePosition | undefined,
@@ -76,8 +52,9 @@ async function startOf(
 ): Promise<Start> {
   // After a truncation the old position means nothing, even if the first line happens to be the same.
   const saved = policy === 'truncated' ? undefined : known;
-  if (saved !== undefined && saved.offset <= size)
+  if (saved !== undefined && saved.offset <= size) {
     return { offset: saved.offset, line: saved.line, from: 'checkpoint' };
+  }
   if (policy === 'startup' && checkpoints.isEmpty && config.startAt === 'end') {
     const offset = await lastLineEnd(handle, size, config.readChunkBytes, config.maxLineBytes + 1);
     return { offset, line: await countLines(handle, offset, config.readChunkBytes), from: 'end' };
@@ -94,7 +71,7 @@ function opened(
   config: TailSourceConfig,
 ): Opening {
   const file = new TailedFile(path, handle, identity, fingerprint, start, config);
-  return { kind: 'opened', file, description: { file: path, fingerprint, ...start } };
+  return { kind: 'opened', file, from: start.from };
 }
 
 /** Runs `use` with an open handle, closing it unless a file was opened on it (or on failure). */

@@ -101,6 +101,11 @@ export class TailedFile {
     this.buffer = Buffer.alloc(options.readChunkBytes);
   }
 
+  /** Number of the last line read. */
+  get line(): number {
+    return this.splitter.lastLine;
+  }
+
   /** Offset of the next byte to read. */
   get position(): number {
     return this.splitter.consumedOffset;
