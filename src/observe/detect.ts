@@ -6,11 +6,17 @@ import { isAuditEvent, observeAuditEvent, type AuditDeduplicator } from './k8s-a
 import { isKubescapeAlert, isLogLine, observeKubescape } from './kubescape.js';
 import { skip, type SensorResult } from './result.js';
 import { isStixLine, observeStix } from './stix.js';
-import { observeTetragon, TETRAGON_EVENT_TYPES, TETRAGON_OTHER_TYPES } from './tetragon.js';
+import {
+  observeTetragon,
+  TETRAGON_EVENT_TYPES,
+  TETRAGON_OTHER_TYPES,
+  type TetragonMemory,
+} from './tetragon.js';
 
 export interface DetectContext {
   readonly origin: Origin;
   readonly deduplicator: AuditDeduplicator;
+  readonly tetragon: TetragonMemory;
   readonly maxLineBytes: number;
 }
 
@@ -36,6 +42,7 @@ export function observeValue(
       return observeTetragon(
         { type, body, nodeName: textAt(value, 'node_name'), time: textAt(value, 'time') },
         origin,
+        context.tetragon,
       );
     }
   }
@@ -77,6 +84,7 @@ function envelopeOf(
       return observeTetragon(
         { type, body: payload, nodeName, time: textAt(value, 'time') ?? textAt(payload, 'time') },
         origin,
+        context.tetragon,
       );
     }
     if (TETRAGON_OTHER_TYPES.has(type)) return skip('unsupported-event', origin, `tetragon ${type}`);

@@ -56,16 +56,24 @@ export function without(
 ): Record<string, unknown> | undefined {
   if (source === undefined) return undefined;
   const copy: Record<string, unknown> = {};
-  let empty = true;
+  return copyInto(copy, source, omit) ? copy : undefined;
+}
+
+/** Copies the fields of `source` but `omit` into `target`, made fit for STIX; false when none was copied. */
+export function copyInto(
+  target: Record<string, unknown>,
+  source: JsonRecord,
+  omit: ReadonlySet<string>,
+): boolean {
+  let copied = false;
   for (const key in source) {
-    const value = source[key];
     if (omit.has(key)) continue;
-    const cleaned = stixValue(value);
+    const cleaned = stixValue(source[key]);
     if (cleaned === undefined) continue;
-    copy[key] = cleaned;
-    empty = false;
+    target[key] = cleaned;
+    copied = true;
   }
-  return empty ? undefined : copy;
+  return copied;
 }
 
 /**

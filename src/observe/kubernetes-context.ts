@@ -18,7 +18,8 @@ export function addKubernetesExtension(
 ): void {
   const properties: Record<string, unknown> = { extension_type: PROPERTY_EXTENSION };
   let empty = true;
-  for (const [key, value] of Object.entries(kubernetes)) {
+  for (const key in kubernetes) {
+    const value = kubernetes[key as keyof KubernetesContext];
     if (value === undefined || value === '') continue;
     properties[key] = value;
     empty = false;

@@ -3,6 +3,7 @@ import { DEFAULT_MAX_LINE_BYTES, decodeLine } from './decode.js';
 import { observeValue, type DetectContext } from './detect.js';
 import { AuditDeduplicator } from './k8s-audit.js';
 import { isSkip, skip, type SensorResult } from './result.js';
+import { TetragonMemory } from './tetragon.js';
 
 export interface ObserverOptions {
   /** Lines longer than this many bytes are skipped as `line-too-long` (default 1 MiB). */
@@ -38,11 +39,14 @@ const SKIP_REASONS: readonly SkipReason[] = [
 ];
 
 export const DEFAULT_AUDIT_DEDUP_CAPACITY = 65_536;
+/** Parent processes and workloads remembered between Tetragon events (a few MB at most). */
+const PROCESS_MEMORY_CAPACITY = 20_000;
 
 /** Creates an observer: sensor lines in, STIX observations (or counted skips) out. Never throws on input. */
 export function createObserver(options: ObserverOptions = {}): Observer {
   const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   const deduplicator = new AuditDeduplicator(options.auditDedupCapacity ?? DEFAULT_AUDIT_DEDUP_CAPACITY);
+  const tetragon = new TetragonMemory(PROCESS_MEMORY_CAPACITY);
   const observed = Object.fromEntries(SENSORS.map((sensor) => [sensor, 0])) as Record<Sensor, number>;
   const skipped = Object.fromEntries(SKIP_REASONS.map((reason) => [reason, 0])) as Record<SkipReason, number>;
 
@@ -55,7 +59,7 @@ export function createObserver(options: ObserverOptions = {}): Observer {
   const evaluate = (line: RawLine): SensorResult | SensorResult[] => {
     const decoded = decodeLine(line.text, maxLineBytes);
     if (!decoded.ok) return skip(decoded.reason, line.origin, decoded.detail);
-    const context: DetectContext = { origin: line.origin, deduplicator, maxLineBytes };
+    const context: DetectContext = { origin: line.origin, deduplicator, tetragon, maxLineBytes };
     try {
       return observeValue(decoded.value, context);
     } catch (error) {

@@ -32,6 +32,13 @@ class ValueCache<V> {
 
 const fileCache = new ValueCache<readonly StixObject[]>(20_000);
 const valueCache = new ValueCache<StixObject>(20_000);
+const processIdCache = new ValueCache<string>(20_000);
+
+/** What makes a process itself, as the sensor says: see `ScoSet.process`. */
+export interface ProcessIdentity {
+  readonly key: string;
+  readonly recurring: boolean;
+}
 
 function sco(
   type: string,
@@ -82,6 +89,22 @@ export class ScoSet {
     return object.id;
   }
 
+  /** Every object id, the subject first. */
+  private refs(): string[] {
+    const refs: string[] = [];
+    const subjectId = this.subjectId;
+    if (subjectId !== undefined) refs.push(subjectId);
+    for (const id of this.objects.keys()) if (id !== subjectId) refs.push(id);
+    return refs;
+  }
+
+  /** Every object, the subject first. */
+  list(): StixObject[] {
+    return this.refs()
+      .map((id) => this.objects.get(id))
+      .filter((object) => object !== undefined);
+  }
+
   /** A `file` and its `directory`; returns the file id (the directory id for a path ending in `/`). */
   file(path: string): string | undefined {
     if (path === '') return undefined;
@@ -123,13 +146,19 @@ export class ScoSet {
   }
 
   /**
-   * A `process`. STIX gives processes no ID-contributing properties; the id is derived from the whole
-   * object as built, so a process reported twice with the same details is one object, and the process
-   * of an event (which carries that event's details) is its own object.
+   * A `process`. STIX gives processes no ID-contributing properties (and the OASIS validator wants a
+   * UUIDv4 layout): the id is derived from `identity` when the sensor has one (Tetragon's exec_id),
+   * else from the whole object as built. The process an event is about carries that event's details,
+   * so its identity includes the event; a `recurring` identity (a parent) is worth caching.
    */
-  process(properties: Record<string, unknown>): string {
-    const id = derivedId('process', JSON.stringify(properties));
-    return this.add(Object.freeze({ type: 'process', spec_version: '2.1', id, ...properties }));
+  process(properties: Record<string, unknown>, identity?: ProcessIdentity): string {
+    const id =
+      identity === undefined
+        ? derivedId('process', JSON.stringify(properties))
+        : identity.recurring
+          ? processIdCache.get(identity.key, () => derivedId('process', identity.key))
+          : derivedId('process', identity.key);
+    return this.add({ type: 'process', spec_version: '2.1', id, ...properties });
   }
 
   /** An SCO of a custom type whose id the caller derived. */
@@ -142,11 +171,7 @@ export class ScoSet {
    * derived from the time and the SCO ids.
    */
   observe(sensor: Sensor, time: Timestamp, context: EventContext, origin: Origin): Observation {
-    const subjectId = this.subjectId;
-    const objectRefs =
-      subjectId === undefined
-        ? [...this.objects.keys()]
-        : [subjectId, ...[...this.objects.keys()].filter((id) => id !== subjectId)];
+    const objectRefs = this.refs();
     const id = derivedId('observed-data', `${time.iso}\u0000${objectRefs.join('\u0000')}`);
     const observedData: StixObject = Object.freeze({
       type: 'observed-data',

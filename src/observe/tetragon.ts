@@ -1,10 +1,25 @@
-import type { Observation, Origin } from '../contracts.js';
-import { PROPERTY_EXTENSION, TETRAGON_EXTENSION_ID, type KubernetesContext } from './extensions.js';
-import { integerAt, recordAt, stringAt, textAt, without, type JsonRecord } from './fields.js';
+import assert from 'node:assert/strict';
+import type { Observation, Origin, StixObject } from '../contracts.js';
+import {
+  KUBERNETES_EXTENSION_ID,
+  PROPERTY_EXTENSION,
+  TETRAGON_EXTENSION_ID,
+  type KubernetesContext,
+} from './extensions.js';
+import {
+  copyInto,
+  integerAt,
+  isRecord,
+  recordAt,
+  stringAt,
+  textAt,
+  without,
+  type JsonRecord,
+} from './fields.js';
 import { addKubernetesExtension, eventContext } from './kubernetes-context.js';
 import { put, ScoSet } from './sco.js';
 import { addArgumentObjects } from './tetragon-args.js';
-import { timestampFromText } from './time.js';
+import { isCanonicalUtc, timestampFromText } from './time.js';
 import { invalid, type SensorResult } from './result.js';
 
 /** The Tetragon events this stage maps (tetragon.proto GetEventsResponse). */
@@ -48,29 +63,85 @@ export interface TetragonEvent {
   readonly time: string | undefined;
 }
 
-export function observeTetragon(event: TetragonEvent, origin: Origin): SensorResult {
+/**
+ * What a Tetragon observer remembers between events: parents recur in event after event (a shell
+ * and its children), so a parent's objects are built once per exec_id; the Kubernetes extension
+ * once per container. Bounded: cleared whole when full.
+ */
+export class TetragonMemory {
+  private readonly parents = new Map<string, readonly StixObject[]>();
+  private readonly workloads = new Map<string, Readonly<Record<string, unknown>> | null>();
+  constructor(private readonly capacity: number) {}
+
+  parent(execId: string, build: () => readonly StixObject[]): readonly StixObject[] {
+    return remember(this.parents, this.capacity, execId, build);
+  }
+
+  workload(
+    key: string,
+    build: () => Readonly<Record<string, unknown>> | null,
+  ): Readonly<Record<string, unknown>> | null {
+    return remember(this.workloads, this.capacity, key, build);
+  }
+}
+
+function remember<V>(map: Map<string, V>, capacity: number, key: string, build: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) {
+    if (map.size >= capacity) map.clear();
+    value = build();
+    map.set(key, value);
+  }
+  return value;
+}
+
+export function observeTetragon(event: TetragonEvent, origin: Origin, memory: TetragonMemory): SensorResult {
   const time = event.time === undefined ? undefined : timestampFromText(event.time);
   if (time === undefined) return invalid(origin, `tetragon ${event.type} without a valid event time`);
   const process = recordAt(event.body, 'process');
   if (process === undefined) return invalid(origin, `tetragon ${event.type} without a process`);
   const set = new ScoSet();
   const parent = recordAt(event.body, 'parent');
-  const parentKubernetes = parent === undefined ? undefined : kubernetesOf(parent, event.nodeName);
+  const parentRef = parent === undefined ? undefined : parentObjects(set, parent, event.nodeName, memory);
   const eventFields = without(event.body, PROCESS_FIELDS) ?? {};
   eventFields.event_type = event.type;
   const kubernetes = kubernetesOf(process, event.nodeName);
-  const parentRef =
-    parent === undefined ? undefined : processObject(set, parent, parentKubernetes ?? {}, undefined);
-  set.subject(processObject(set, process, kubernetes, eventFields, parentRef));
+  const workload = workloadExtension(process, event.nodeName, memory);
+  // Two hooks may fire in the same nanosecond for one process: the hook and policy tell them apart.
+  const eventKey = `\u0000${event.type}\u0000${time.iso}\u0000${textAt(event.body, 'function_name') ?? ''}\u0000${textAt(event.body, 'policy_name') ?? ''}`;
+  set.subject(processObject(set, process, workload, eventFields, eventKey, parentRef));
   addArgumentObjects(set, event.body, textAt(event.body, 'function_name'));
   return set.observe('tetragon', time, eventContext(kubernetes), origin) satisfies Observation;
+}
+
+/** The parent process with its image and user, built once per exec_id (see TetragonMemory). */
+function parentObjects(
+  set: ScoSet,
+  parent: JsonRecord,
+  nodeName: string | undefined,
+  memory: TetragonMemory,
+): string {
+  const build = (): readonly StixObject[] => {
+    const own = new ScoSet();
+    own.subject(
+      processObject(own, parent, workloadExtension(parent, nodeName, memory), undefined, undefined),
+    );
+    return own.list();
+  };
+  const execId = textAt(parent, 'exec_id');
+  const objects = execId === undefined ? build() : memory.parent(execId, build);
+  for (const object of objects) set.add(object);
+  const [process] = objects;
+  assert(process !== undefined);
+  return process.id;
 }
 
 function processObject(
   set: ScoSet,
   process: JsonRecord,
-  kubernetes: KubernetesContext,
+  workload: Readonly<Record<string, unknown>> | null,
   eventFields: Record<string, unknown> | undefined,
+  eventKey: string | undefined,
   parentRef?: string,
 ): string {
   const properties: Record<string, unknown> = {};
@@ -84,20 +155,45 @@ function processObject(
   const uid = integerAt(process, 'uid') ?? integerAt(recordAt(process, 'process_credentials'), 'uid');
   put(properties, 'creator_user_ref', uid === undefined ? undefined : set.userAccount(String(uid)));
   put(properties, 'parent_ref', parentRef);
-  const extensions: Record<string, unknown> = {};
-  addKubernetesExtension(extensions, kubernetes);
-  extensions[TETRAGON_EXTENSION_ID] = {
-    extension_type: PROPERTY_EXTENSION,
-    ...without(process, MAPPED_PROCESS_FIELDS),
-    ...eventFields,
-  };
-  properties.extensions = extensions;
-  return set.process(properties);
+  const tetragon: Record<string, unknown> = { extension_type: PROPERTY_EXTENSION };
+  copyInto(tetragon, process, MAPPED_PROCESS_FIELDS);
+  if (eventFields !== undefined) Object.assign(tetragon, eventFields);
+  properties.extensions =
+    workload === null
+      ? { [TETRAGON_EXTENSION_ID]: tetragon }
+      : { [KUBERNETES_EXTENSION_ID]: workload, [TETRAGON_EXTENSION_ID]: tetragon };
+  const execId = textAt(process, 'exec_id');
+  // exec_id is unique per process across the cluster (node, boot time, pid): the process's identity.
+  const identity =
+    execId === undefined
+      ? undefined
+      : { key: `${execId}${eventKey ?? ''}`, recurring: eventKey === undefined };
+  return set.process(properties, identity);
 }
 
+/** A start time in canonical UTC form is taken as it is; anything else is parsed and normalised. */
 function timestampOf(process: JsonRecord): string | undefined {
   const text = stringAt(process, 'start_time');
-  return text === undefined ? undefined : timestampFromText(text)?.iso;
+  if (text === undefined) return undefined;
+  return isCanonicalUtc(text) ? text : timestampFromText(text)?.iso;
+}
+
+/** The Kubernetes extension of a process's pod, shared by every process of the same container. */
+function workloadExtension(
+  process: JsonRecord,
+  nodeName: string | undefined,
+  memory: TetragonMemory,
+): Readonly<Record<string, unknown>> | null {
+  const pod = recordAt(process, 'pod');
+  const container = recordAt(pod, 'container');
+  if (pod === undefined && nodeName === undefined) return null;
+  const key = `${nodeName ?? ''}\u0000${textAt(pod, 'namespace') ?? ''}\u0000${textAt(pod, 'name') ?? ''}\u0000${textAt(container, 'id') ?? ''}`;
+  return memory.workload(key, () => {
+    const extensions: Record<string, unknown> = {};
+    addKubernetesExtension(extensions, kubernetesOf(process, nodeName));
+    const extension = extensions[KUBERNETES_EXTENSION_ID];
+    return isRecord(extension) ? Object.freeze(extension) : null;
+  });
 }
 
 function kubernetesOf(process: JsonRecord, nodeName: string | undefined): KubernetesContext {

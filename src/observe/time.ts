@@ -39,3 +39,22 @@ export function timestampFromEpochNanos(nanos: string): Timestamp | undefined {
   const iso = `${date.toISOString().slice(0, 19)}.${String(remainder).padStart(9, '0')}Z`;
   return { iso, ms: seconds * 1000 + remainder / 1e6 };
 }
+
+/**
+ * True for `YYYY-MM-DDTHH:MM:SS[.fraction]Z`, checked character by character: the form Tetragon
+ * writes, which needs no parsing when only the text is wanted. (Dates from year 1000 on.)
+ */
+export function isCanonicalUtc(text: string): boolean {
+  const length = text.length;
+  if (length < 20 || text.charCodeAt(length - 1) !== 0x5a || text.charCodeAt(10) !== 0x54) return false;
+  if (text.charCodeAt(0) === 0x30) return false;
+  for (let index = 0; index < length - 1; index++) {
+    const code = text.charCodeAt(index);
+    const expected = CANONICAL_SHAPE.charCodeAt(Math.min(index, CANONICAL_SHAPE.length - 1));
+    if (expected === 0x39 ? code < 0x30 || code > 0x39 : code !== expected) return false;
+  }
+  return true;
+}
+
+/** 9 = a digit; the last 9 repeats for every fraction digit. */
+const CANONICAL_SHAPE = '9999-99-99T99:99:99.9';
