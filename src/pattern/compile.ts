@@ -3,6 +3,7 @@
  */
 import type { ComparisonExpression, Pattern } from './ast.js';
 import { compileComparisonExpressionNode, type CompiledComparisonExpression } from './comparison.js';
+import { diagnosticCatalog, type PatternDiagnosticCode } from './diagnostics.js';
 import { PatternSyntaxError } from './errors.js';
 import { compileObservationExpression } from './observation-expression.js';
 import { readObservations } from './observation-input.js';
@@ -72,10 +73,13 @@ function withSyntaxErrors<T>(text: string, compile: () => T): T {
     return compile();
   } catch (error) {
     if (!(error instanceof ConstantError)) throw error;
-    const token = text.slice(error.span.start, error.span.end);
-    throw new PatternSyntaxError(`${error.message} (column ${error.span.start + 1})`, {
-      offset: error.span.start,
-      token,
+    const { start, end } = error.span;
+    throw new PatternSyntaxError(`column ${start + 1}: ${error.message}`, {
+      offset: start,
+      token: text.slice(start, end),
+      code: 'invalid-constant' satisfies PatternDiagnosticCode,
+      end,
+      hint: diagnosticCatalog['invalid-constant'].fix,
     });
   }
 }

@@ -1,0 +1,112 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { compilePattern, matchPattern } from '../../src/pattern/compile.js';
+import { PatternSyntaxError } from '../../src/pattern/errors.js';
+import { ObservationInputError } from '../../src/pattern/observation-input.js';
+import { at, bundle, observedDataV20 } from './observation-fixtures.js';
+
+test('compilePattern returns the text, the AST, the version and a reusable match', () => {
+  const compiled = compilePattern("[file:name = 'a']");
+  assert.equal(compiled.text, "[file:name = 'a']");
+  assert.equal(compiled.stixVersion, '2.1');
+  assert.equal(compiled.ast.kind, 'observation');
+  const hit = [bundle([{ type: 'file', name: 'a' }])];
+  const miss = [bundle([{ type: 'file', name: 'b' }])];
+  assert.equal(compiled.match(hit), true);
+  assert.equal(compiled.match(miss), false);
+  assert.equal(compiled.match(hit), true, 'no state carried between calls');
+  assert.equal(compiled.match([]), false);
+});
+
+test('matchPattern is compile-then-match, in either version', () => {
+  assert.ok(matchPattern("[file:name = 'a']", [bundle([{ type: 'file', name: 'a' }])]));
+  const v20 = [observedDataV20([{ type: 'file', name: 'a' }], { first: at(1) })];
+  assert.ok(matchPattern("[file:name = 'a']", v20, { stixVersion: '2.0' }));
+  assert.ok(
+    matchPattern("[file:name = 'a'] START '2020-01-01T00:00:00Z' STOP '2020-01-01T00:00:02Z'", v20, {
+      stixVersion: '2.0',
+    }),
+  );
+  assert.ok(
+    !matchPattern("[file:name = 'a'] START '2020-01-01T00:00:02Z' STOP '2020-01-01T00:00:03Z'", v20, {
+      stixVersion: '2.0',
+    }),
+  );
+});
+
+/** Compiles and returns the PatternSyntaxError it must throw. */
+function syntaxErrorOf(pattern: string): PatternSyntaxError {
+  try {
+    compilePattern(pattern);
+  } catch (error) {
+    assert.ok(error instanceof PatternSyntaxError, `${pattern}: ${String(error)}`);
+    return error;
+  }
+  assert.fail(`${pattern} compiled`);
+}
+
+test('an unusable constant is a PatternSyntaxError at the constant, saying what is wrong', () => {
+  const cases: [string, string, RegExp][] = [
+    ["[file:name MATCHES '(a)\\\\1']", "'(a)\\\\1'", /backreferences/],
+    ["[file:name MATCHES 'a(?=b)']", "'a(?=b)'", /lookahead/],
+    ["[file:name MATCHES '(']", "'('", /invalid or unsupported regular expression/],
+    ["[ipv4-addr:value ISSUBSET '10.0.0.0/33']", "'10.0.0.0/33'", /not an IPv4 or IPv6/],
+    ["[ipv4-addr:value ISSUPERSET 'host']", "'host'", /not an IPv4 or IPv6/],
+    ["[file:name IN ('a', 1)]", "('a', 1)", /mixes constants/],
+  ];
+  for (const [pattern, token, message] of cases) {
+    const error = syntaxErrorOf(pattern);
+    assert.equal(error.token, token, pattern);
+    assert.equal(error.offset, pattern.indexOf(token), pattern);
+    assert.equal(error.column, pattern.indexOf(token) + 1, pattern);
+    assert.equal(error.code, 'invalid-constant');
+    assert.match(error.message, message);
+    assert.match(error.message, new RegExp(`^column ${error.column}: `));
+  }
+});
+
+test('integers and floats may share an IN set', () => {
+  assert.ok(matchPattern('[file:size IN (1, 2.5)]', [bundle([{ type: 'file', size: 2.5 }])]));
+});
+
+test('syntax errors come from the parser unchanged', () => {
+  const error = syntaxErrorOf("[file:name = 'a'");
+  assert.ok(error.expected.length > 0);
+});
+
+test('malformed observations raise ObservationInputError from match', () => {
+  const compiled = compilePattern("[file:name = 'a']");
+  assert.throws(
+    () => compiled.match([{ type: 'bundle', objects: [{ type: 'observed-data', id: 'x' }] }]),
+    ObservationInputError,
+  );
+  assert.throws(() => compiled.match('nope' as unknown as unknown[]), ObservationInputError);
+});
+
+test('any string compiles or throws PatternSyntaxError, never anything else', () => {
+  const seeds = [
+    "[file:name MATCHES '^a+$' AND file:size > 10]",
+    "[ipv4-addr:value ISSUBSET '10.0.0.0/8'] FOLLOWEDBY [file:hashes.'SHA-256' = h'00ff'] WITHIN 5 SECONDS",
+    "[process:image_ref.name LIKE '%sh'] REPEATS 3 TIMES START t'2020-01-01T00:00:00Z' STOP t'2021-01-01T00:00:00Z'",
+    "[file:x_refs[*].name IN ('a', 'b') OR NOT EXISTS file:y]",
+  ];
+  const mutated = fc
+    .tuple(fc.constantFrom(...seeds), fc.nat(), fc.nat(), fc.string({ maxLength: 4 }))
+    .map(([seed, at1, at2, insert]) => {
+      const i = at1 % (seed.length + 1);
+      const j = Math.min(seed.length, i + (at2 % 5));
+      return seed.slice(0, i) + insert + seed.slice(j);
+    });
+  fc.assert(
+    fc.property(fc.oneof(mutated, fc.string({ maxLength: 40 })), (text) => {
+      try {
+        compilePattern(text);
+      } catch (error) {
+        return error instanceof PatternSyntaxError;
+      }
+      return true;
+    }),
+    { numRuns: 1000 },
+  );
+});
