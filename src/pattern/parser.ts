@@ -89,10 +89,16 @@ function toSyntaxError(text: string, diagnostic: PatternDiagnostic | undefined):
 
 /** Thrown inside the parser after an error has been reported; caught where the parser resynchronises. */
 class Abort extends Error {
-  constructor(readonly fatal: boolean) {
-    super(fatal ? 'parse stopped' : 'parse aborted');
+  constructor() {
+    super('parse aborted');
   }
 }
+
+/**
+ * One shared instance: constructing an Error captures a stack trace (~10 µs, more on a deep stack), far too
+ * slow when recovering from thousands of errors in hostile input; throwing an existing one costs nothing.
+ */
+const ABORT = new Abort();
 
 const COMPARISON_SYNC: ReadonlySet<TokenKind> = new Set(['AND', 'OR', ']', ')', 'FOLLOWEDBY', 'end']);
 const OBSERVATION_SYNC: ReadonlySet<TokenKind> = new Set(['AND', 'OR', 'FOLLOWEDBY', ')', '[', 'end']);
@@ -148,6 +154,8 @@ class Parser {
   private depth = 0;
   /** Where the last error was reported; a second error at the same token is a cascade and is dropped. */
   private lastErrorAt = -1;
+  /** Set after an error at the end or too deep a nesting: the parser is at the end and reports nothing more. */
+  private stopped = false;
   private readonly diagnostics: PatternDiagnostic[];
 
   constructor(
@@ -204,10 +212,11 @@ class Parser {
   /** Reports an error at the current token (unless it is a cascade) and aborts to the nearest recovery point. */
   fail(expected: readonly string[], options: FailOptions = {}): never {
     this.report(expected, options);
-    throw new Abort(false);
+    throw ABORT;
   }
 
   report(expected: readonly string[], options: FailOptions = {}): void {
+    if (this.stopped) return;
     const token = this.current;
     const span = options.span ?? token;
     // The lexer has already reported invalid tokens; a second error at one spot is a cascade.
@@ -221,6 +230,8 @@ class Parser {
     const diagnostic = createDiagnostic(code, span, message, options.hint ?? mistake?.hint);
     expectedOf.set(diagnostic, expected);
     this.diagnostics.push(diagnostic);
+    // After an error at the end of the input nothing more can be found; stopping spares the unwinding.
+    if (token.kind === 'end') this.stop();
   }
 
   warn(code: PatternDiagnosticCode, span: Span, message: string, hint?: string): void {
@@ -320,7 +331,7 @@ class Parser {
       }
       return expression;
     } catch (error) {
-      if (!(error instanceof Abort) || error.fatal) throw error;
+      if (!(error instanceof Abort)) throw error;
       this.skipUntil(OBSERVATION_SYNC);
       return null;
     }
@@ -333,6 +344,7 @@ class Parser {
       return this.nested(() => {
         this.advance();
         const inner = this.observationExpression();
+        if (this.stopped) return null;
         this.expectClosing(')', token);
         return inner;
       });
@@ -348,11 +360,12 @@ class Parser {
     return this.nested(() => {
       try {
         const comparison = this.comparisonExpression();
+        if (this.stopped) return null;
         const close = this.expectClosing(']', open, ["'AND'", "'OR'", "']'"]);
         if (comparison === null) return null;
         return { kind: 'observation', comparison, start: open.start, end: close.end };
       } catch (error) {
-        if (!(error instanceof Abort) || error.fatal) throw error;
+        if (!(error instanceof Abort)) throw error;
         this.skipUntil(new Set<TokenKind>([']', 'FOLLOWEDBY', '[', 'end']));
         this.eat(']');
         return null;
@@ -386,21 +399,31 @@ class Parser {
     return this.fail(expected);
   }
 
-  /** Runs `parse` one nesting level deeper; past MAX_NESTING_DEPTH the whole parse stops. */
-  private nested<T>(parse: () => T): T {
+  /**
+   * Runs `parse` one nesting level deeper. Past MAX_NESTING_DEPTH the parse stops: it skips to the end and
+   * every level returns null without throwing, because throwing through a deep stack is slow.
+   */
+  private nested<T>(parse: () => T | null): T | null {
+    if (this.depth >= MAX_NESTING_DEPTH) {
+      this.report([], {
+        code: 'nesting-too-deep',
+        message: `pattern is nested more than ${MAX_NESTING_DEPTH} levels deep`,
+      });
+      this.stop();
+      return null;
+    }
     this.depth += 1;
     try {
-      if (this.depth > MAX_NESTING_DEPTH) {
-        this.report([], {
-          code: 'nesting-too-deep',
-          message: `pattern is nested more than ${MAX_NESTING_DEPTH} levels deep`,
-        });
-        throw new Abort(true);
-      }
       return parse();
     } finally {
       this.depth -= 1;
     }
+  }
+
+  /** Nothing more can be found: skip to the end and report nothing else. */
+  private stop(): void {
+    this.stopped = true;
+    this.position = this.tokens.length - 1;
   }
 
   // ── Comparison expressions ──────────────────────────────────────────────────
@@ -429,6 +452,7 @@ class Parser {
         return this.nested(() => {
           this.advance();
           const inner = this.comparisonExpression();
+          if (this.stopped) return null;
           this.expectClosing(')', token, ["'AND'", "'OR'", "')'"]);
           return inner;
         });
@@ -438,7 +462,7 @@ class Parser {
       }
       return this.propertyTest();
     } catch (error) {
-      if (!(error instanceof Abort) || error.fatal) throw error;
+      if (!(error instanceof Abort)) throw error;
       this.skipUntil(COMPARISON_SYNC);
       return null;
     }
