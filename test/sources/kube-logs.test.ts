@@ -2,10 +2,17 @@ import assert from 'node:assert/strict';
 import { EventEmitter, once } from 'node:events';
 import { Writable } from 'node:stream';
 import { test } from 'node:test';
+import { KubeConfig } from '@kubernetes/client-node';
 import { pino } from 'pino';
 import type { RawLine } from '../../src/contracts.js';
+import { SourceConfigError } from '../../src/sources/context.js';
 import { buildKubeLogsSource } from '../../src/sources/kube-logs/index.js';
-import type { Delay, KubeLogsConfigInput, KubeLogsSource } from '../../src/sources/kube-logs/index.js';
+import type {
+  Delay,
+  KubeLogsConfigInput,
+  KubeLogsContext,
+  KubeLogsSource,
+} from '../../src/sources/kube-logs/index.js';
 import { FakeKubeApi } from '../helpers/fake-kube-api.js';
 import type { LogRef } from '../helpers/fake-kube-api.js';
 
@@ -359,6 +366,14 @@ test('lines longer than maxLineBytes are dropped and counted', OPTIONS, async ()
     await h.waitForLines(1);
     assert.deepEqual(texts(h.lines), ['short']);
     assert.equal(h.source.telemetry().linesDropped['line-too-long'], 1);
+    const counters = h.source.counters();
+    assert.equal(counters.dropped['line-too-long'], 1);
+    assert.equal(counters.linesRead, 1);
+    const longLine = h.api.logEntries(target)[0];
+    assert.ok(
+      counters.bytesRead > (longLine?.text.length ?? Infinity),
+      'the dropped line counts among the bytes read',
+    );
   } finally {
     await h.close();
   }
@@ -462,17 +477,25 @@ test('stop closes every stream and the watch, and ends the batches', OPTIONS, as
 
 test('build refuses a bad label selector and a kubeconfig without a usable cluster', () => {
   const logger = pino({ level: 'silent' });
-  assert.throws(
-    () => buildKubeLogsSource({ labelSelector: 'app in tetragon' }, { logger }),
-    /label selector/,
+  const refuses = (input: unknown, context: Omit<KubeLogsContext, 'logger'>, message: RegExp): void => {
+    assert.throws(
+      () => buildKubeLogsSource(input, { logger, ...context }),
+      (error) => error instanceof SourceConfigError && message.test(error.message),
+    );
+  };
+  refuses({ labelSelector: 'app in tetragon' }, {}, /label selector[\s\S]*at labelSelector/);
+  refuses({ labelSelector: SELECTOR, unknownSetting: 1 }, {}, /unknownSetting/);
+  refuses(
+    { labelSelector: SELECTOR, kubeconfigPath: '/nonexistent/kubeconfig' },
+    {},
+    /kubeconfigPath.*ENOENT/,
   );
-  assert.throws(
-    () =>
-      buildKubeLogsSource({ labelSelector: SELECTOR, kubeconfigPath: '/nonexistent/kubeconfig' }, { logger }),
-    /ENOENT|no such file/,
+  refuses({ labelSelector: SELECTOR, restartInitialMs: 10, restartMaxMs: 5 }, {}, /restartMaxMs/);
+  refuses({ labelSelector: SELECTOR }, { kubeConfig: new KubeConfig() }, /no current context/);
+  const plainHttp = new KubeConfig();
+  plainHttp.loadFromClusterAndUser(
+    { name: 'c', server: 'http://127.0.0.1:8080', skipTLSVerify: false },
+    { name: 'u' },
   );
-  assert.throws(
-    () => buildKubeLogsSource({ labelSelector: SELECTOR, restartInitialMs: 10, restartMaxMs: 5 }, { logger }),
-    /restartMaxMs/,
-  );
+  refuses({ labelSelector: SELECTOR }, { kubeConfig: plainHttp }, /plain HTTP/);
 });

@@ -1,4 +1,6 @@
 import type { Logger } from 'pino';
+import type { SourceCounters } from '../counters.js';
+import { describeError } from '../events.js';
 
 /**
  * Every log line and counter of the kube-logs source, with fixed codes. Per-line events are counted,
@@ -19,6 +21,8 @@ const INTENTIONAL: Readonly<Record<KubeLogsDropReason, boolean>> = {
 
 export interface KubeLogsCounters {
   linesRead: number;
+  /** Bytes of log lines received, terminators, repeated and dropped lines included. */
+  bytesRead: number;
   linesDropped: Record<KubeLogsDropReason, number>;
   streamsOpened: number;
   streamsBroken: number;
@@ -36,6 +40,7 @@ export interface ContainerRef {
 export class KubeLogsEvents {
   private readonly counters: KubeLogsCounters = {
     linesRead: 0,
+    bytesRead: 0,
     linesDropped: {
       overlap: 0,
       'before-start': 0,
@@ -58,8 +63,25 @@ export class KubeLogsEvents {
     return { ...this.counters, linesDropped: { ...this.counters.linesDropped } };
   }
 
+  /** The counters every source reports; drops that lose nothing (overlap, before-start) are not in them. */
+  sourceCounters(): SourceCounters {
+    const dropped = this.counters.linesDropped;
+    return {
+      linesRead: this.counters.linesRead,
+      bytesRead: this.counters.bytesRead,
+      dropped: {
+        'line-too-long': dropped['line-too-long'],
+        unreadable: dropped['missing-timestamp'] + dropped['partial-at-stop'],
+      },
+    };
+  }
+
   linesRead(count: number): void {
     this.counters.linesRead += count;
+  }
+
+  bytesRead(count: number): void {
+    this.counters.bytesRead += count;
   }
 
   lineDropped(reason: KubeLogsDropReason, ref: ContainerRef, count = 1): void {
@@ -80,7 +102,7 @@ export class KubeLogsEvents {
   streamBroken(ref: ContainerRef, error: unknown, retryInMs: number): void {
     this.counters.streamsBroken += 1;
     this.logger.info(
-      { code: 'KUBE_LOGS_STREAM_BROKEN', ...ref, error: describe(error), retryInMs },
+      { code: 'KUBE_LOGS_STREAM_BROKEN', ...ref, error: describeError(error), retryInMs },
       'A container log stream ended early; resuming from the last timestamp read.',
     );
   }
@@ -92,7 +114,7 @@ export class KubeLogsEvents {
   informerError(error: unknown, retryInMs: number): void {
     this.counters.informerRestarts += 1;
     this.logger.warn(
-      { code: 'KUBE_LOGS_INFORMER_ERROR', error: describe(error), retryInMs },
+      { code: 'KUBE_LOGS_INFORMER_ERROR', error: describeError(error), retryInMs },
       'The pod informer failed; restarting it.',
     );
   }
@@ -101,7 +123,7 @@ export class KubeLogsEvents {
     this.counters.watchLinesUnparsable += 1;
     if (this.counters.watchLinesUnparsable > 1) return;
     this.logger.warn(
-      { code: 'KUBE_LOGS_WATCH_LINE_UNPARSABLE', error: describe(error) },
+      { code: 'KUBE_LOGS_WATCH_LINE_UNPARSABLE', error: describeError(error) },
       'Skipped a pod watch event that is not JSON; later ones are only counted.',
     );
   }
@@ -109,13 +131,8 @@ export class KubeLogsEvents {
   podInvalid(error: unknown): void {
     this.counters.podsInvalid += 1;
     this.logger.warn(
-      { code: 'KUBE_LOGS_POD_INVALID', error: describe(error) },
+      { code: 'KUBE_LOGS_POD_INVALID', error: describeError(error) },
       'Ignored a pod the source cannot read.',
     );
   }
-}
-
-/** An error as a short string for a log field. */
-export function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -144,7 +144,9 @@ export class ContainerFollower {
   ): Promise<void> {
     const lines: RawLine[] = [];
     let overlap = 0;
+    let bytes = 0;
     for (const result of results) {
+      bytes += result.bytes;
       if (result.kind === 'too-long') {
         this.options.events.lineDropped('line-too-long', this.ref);
         continue;
@@ -160,6 +162,7 @@ export class ContainerFollower {
         lines.push({ text: stamped.text, origin: this.origin() });
       }
     }
+    this.options.events.bytesRead(bytes);
     if (overlap > 0) this.options.events.lineDropped(this.overlapReason, this.ref, overlap);
     if (lines.length === 0) return;
     this.backoff.reset();

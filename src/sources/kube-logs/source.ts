@@ -1,11 +1,14 @@
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { Logger } from 'pino';
 import type { Origin, RawLine } from '../../contracts.js';
+import { parseSourceConfig, SourceConfigError } from '../context.js';
+import type { SourceContext } from '../context.js';
+import type { SourceCounters } from '../counters.js';
+import { describeError } from '../events.js';
 import type { Source } from '../source.js';
 import { realDelay } from './backoff.js';
 import type { Delay } from './backoff.js';
 import { KubeLogsConfigSchema } from './config.js';
-import type { KubeLogsConfig, KubeLogsConfigInput } from './config.js';
+import type { KubeLogsConfig } from './config.js';
 import { KubeLogsEvents } from './events.js';
 import type { KubeLogsCounters } from './events.js';
 import { ContainerFollower } from './follow.js';
@@ -15,8 +18,7 @@ import { PodWatcher } from './pods.js';
 import type { Pod } from './pods.js';
 import { nanosFromMillis } from './timestamp.js';
 
-export interface KubeLogsContext {
-  readonly logger: Logger;
+export interface KubeLogsContext extends SourceContext {
   /** Use this kubeconfig instead of loading one (tests, or a caller that already has one). */
   readonly kubeConfig?: KubeConfig;
   /** Waits between restarts; injected so tests need not wait. */
@@ -27,17 +29,24 @@ export interface KubeLogsContext {
 
 /**
  * Validates the settings and the kubeconfig, and returns the source; nothing runs until `batches()`.
- * Throws (a ZodError, or an Error naming the kubeconfig problem) when something cannot work.
+ * Throws a `SourceConfigError` naming the setting when something cannot work.
  */
-export function buildKubeLogsSource(input: KubeLogsConfigInput, context: KubeLogsContext): KubeLogsSource {
-  const config = KubeLogsConfigSchema.parse(input);
+export function buildKubeLogsSource(input: unknown, context: KubeLogsContext): KubeLogsSource {
+  const config = parseSourceConfig('kube-logs', KubeLogsConfigSchema, input);
   if (config.restartMaxMs < config.restartInitialMs) {
-    throw new Error(
-      `restartMaxMs (${config.restartMaxMs}) is below restartInitialMs (${config.restartInitialMs}).`,
+    throw new SourceConfigError(
+      `kube-logs source ${config.id}: restartMaxMs (${config.restartMaxMs}) is below restartInitialMs (${config.restartInitialMs}).`,
     );
   }
-  const kubeConfig = context.kubeConfig ?? loadKubeConfig(config.kubeconfigPath);
-  checkKubeConfig(kubeConfig);
+  let kubeConfig: KubeConfig;
+  try {
+    kubeConfig = context.kubeConfig ?? loadKubeConfig(config.kubeconfigPath);
+    checkKubeConfig(kubeConfig);
+  } catch (error) {
+    const setting =
+      config.kubeconfigPath === undefined ? 'kubeconfig' : `kubeconfigPath ${config.kubeconfigPath}`;
+    throw new SourceConfigError(`kube-logs source ${config.id}: ${setting}: ${describeError(error)}`);
+  }
   return new KubeLogsSource(config, kubeConfig, context);
 }
 
@@ -67,7 +76,7 @@ export class KubeLogsSource implements Source {
     context: KubeLogsContext,
   ) {
     this.id = config.id;
-    const logger = context.logger.child({ component: 'kube-logs', id: config.id });
+    const logger = context.logger.child({ component: 'source', id: config.id });
     this.events = new KubeLogsEvents(logger);
     this.queue = new LineQueue(config.maxBufferedLines, config.maxBatchLines);
     this.delay = context.delay ?? realDelay;
@@ -119,7 +128,12 @@ export class KubeLogsSource implements Source {
     await Promise.all(running.map(({ running: done }) => done));
   }
 
-  /** Counters for /metrics and tests. */
+  /** Lines and bytes read, and lines lost (not the overlap dropped on purpose), as every source reports. */
+  counters(): SourceCounters {
+    return this.events.sourceCounters();
+  }
+
+  /** Every counter of this source, drops by exact reason, streams and informer restarts included. */
   telemetry(): KubeLogsCounters {
     return this.events.snapshot();
   }
