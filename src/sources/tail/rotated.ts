@@ -68,7 +68,9 @@ async function keep(
       await entry.handle.close();
       continue;
     }
-    kept.unshift(new TailedFile(entry.path, entry.handle, entry.identity, entry.fingerprint, start, config));
+    kept.unshift(
+      new TailedFile(entry.path, entry.handle, entry.identity, entry.fingerprint, start, config, true),
+    );
   }
   return kept;
 }

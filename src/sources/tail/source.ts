@@ -166,6 +166,7 @@ export class TailSource implements Source {
 
   /** At the end of the file: was it rotated away, truncated, or has it simply no more data yet? */
   private async atEndOfFile(file: TailedFile): Promise<Step> {
+    if (file.rotated) return this.rotateFrom(file);
     const atPath = await statIfExists(this.config.path);
     // Renamed away and not yet replaced, or deleted: keep what we have and wait.
     if (atPath === undefined) return 'idle';

@@ -92,6 +92,8 @@ export class TailedFile {
     readonly fingerprint: string,
     start: { readonly offset: number; readonly line: number },
     private readonly options: ReadOptions,
+    /** Opened from the rotated files: it will not grow any more once the writer has moved on. */
+    readonly rotated = false,
   ) {
     this.splitter = new LineSplitter({
       maxLineBytes: options.maxLineBytes,

@@ -134,3 +134,26 @@ test('a writer rotating often while the reader follows: every line exactly once,
   await reader;
   assert.deepEqual(texts(seen), expected);
 });
+
+test('rotated files left at restart are read even before a new file appears', async (t) => {
+  const { path, build } = await setUp(t);
+  const old = numberedLines('old', 0, 12);
+  await writeFile(path, asText(old.slice(0, 6)));
+  const before = await build();
+  const read = await takeLines(before.batches()[Symbol.asyncIterator](), 6);
+  const last = read.at(-1);
+  assert.ok(last !== undefined);
+  before.commit(last.origin);
+  await before.stop();
+
+  const second = numberedLines('second', 0, 8);
+  await appendFile(path, asText(old.slice(6)));
+  await rotate(path);
+  await writeFile(path, asText(second));
+  await rotate(path);
+  const after = await build();
+  const batches = after.batches()[Symbol.asyncIterator]();
+  assert.deepEqual(texts(await takeLines(batches, 14)), [...old.slice(6), ...second]);
+  await writeFile(path, asText(['fresh']));
+  assert.deepEqual(texts(await readUntilSentinel(path, batches)), ['fresh']);
+});
