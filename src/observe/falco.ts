@@ -27,6 +27,8 @@ export function observeFalco(alert: JsonRecord, origin: Origin): SensorResult {
   const set = new ScoSet();
   const kubernetes = kubernetesOf(alert, fields);
   const parentRef = parentProcess(set, fields, kubernetes);
+  addFileObjects(set, fields);
+  addConnection(set, fields);
   const process: Record<string, unknown> = {};
   put(process, 'pid', integerAt(fields, 'proc.pid'));
   put(process, 'cwd', textAt(fields, 'proc.cwd'));
@@ -39,11 +41,10 @@ export function observeFalco(alert: JsonRecord, origin: Origin): SensorResult {
   const falco: Record<string, unknown> = { extension_type: PROPERTY_EXTENSION };
   for (const key of ALERT_FIELDS) put(falco, key, alert[key]);
   put(falco, 'output_fields', without(fields, new Set()));
+  set.referToEventObjects(process, falco);
   extensions[FALCO_EXTENSION_ID] = falco;
   process.extensions = extensions;
   set.subject(set.process(process));
-  addFileObjects(set, fields);
-  addConnection(set, fields);
   return set.observe('falco', time, eventContext(kubernetes), origin);
 }
 
@@ -121,10 +122,10 @@ function addFileObjects(set: ScoSet, fields: JsonRecord): void {
   const fdType = textAt(fields, 'fd.type');
   const fdName = textAt(fields, 'fd.name');
   const isFile = fdType === 'file' || fdType === 'directory' || textAt(fields, 'fd.typechar') === 'f';
-  if (fdName !== undefined && isFile) set.file(fdName);
+  if (fdName !== undefined && isFile) set.namedFile(fdName);
   for (const key of ['fs.path.name', 'fs.path.source', 'fs.path.target']) {
     const path = textAt(fields, key);
-    if (path !== undefined) set.file(path);
+    if (path !== undefined) set.namedFile(path);
   }
 }
 
@@ -137,5 +138,5 @@ function addConnection(set: ScoSet, fields: JsonRecord): void {
     network: networkLayer(textAt(fields, 'fd.type'), server.address ?? client.address),
     transport: transportLayer(textAt(fields, 'fd.l4proto')),
   };
-  set.networkTraffic(connection(client, server, layers, false));
+  set.connection(connection(client, server, layers, false));
 }

@@ -32,8 +32,8 @@ export function observeKubescape(alert: JsonRecord, origin: Origin): SensorResul
     parent !== undefined
       ? processObject(set, parent, kubernetes, undefined, undefined)
       : parentStub(set, node, kubernetes);
-  set.subject(processObject(set, node, kubernetes, alertExtension(alert, metadata), parentRef));
   addArgumentObjects(set, recordAt(metadata, 'arguments'));
+  set.subject(processObject(set, node, kubernetes, alertExtension(alert, metadata), parentRef));
   return set.observe('kubescape', time, eventContext(kubernetes), origin);
 }
 
@@ -87,11 +87,9 @@ function processObject(
   put(process, 'parent_ref', parentRef);
   const extensions: Record<string, unknown> = {};
   addKubernetesExtension(extensions, kubernetes);
-  extensions[KUBESCAPE_EXTENSION_ID] = {
-    extension_type: PROPERTY_EXTENSION,
-    ...processFields(node),
-    ...alert,
-  };
+  const kubescape = { extension_type: PROPERTY_EXTENSION, ...processFields(node), ...alert };
+  if (alert !== undefined) set.referToEventObjects(process, kubescape);
+  extensions[KUBESCAPE_EXTENSION_ID] = kubescape;
   process.extensions = extensions;
   return set.process(process);
 }
@@ -154,7 +152,7 @@ function addArgumentObjects(set: ScoSet, args: JsonRecord | undefined): void {
   if (args === undefined) return;
   for (const key of ['path', 'fullPath', 'oldPath', 'newPath']) {
     const path = textAt(args, key);
-    if (path?.startsWith('/') === true) set.file(path);
+    if (path?.startsWith('/') === true) set.namedFile(path);
   }
   const address = textAt(args, 'ip') ?? textAt(args, 'dstIP') ?? textAt(args, 'address');
   if (address === undefined) return;
@@ -162,5 +160,5 @@ function addArgumentObjects(set: ScoSet, args: JsonRecord | undefined): void {
     network: networkLayer(undefined, address),
     transport: transportLayer(stringAt(args, 'proto') ?? stringAt(args, 'protocol')),
   };
-  set.networkTraffic(connection({}, { address, port: integerAt(args, 'port') }, layers, false));
+  set.connection(connection({}, { address, port: integerAt(args, 'port') }, layers, false));
 }

@@ -77,6 +77,8 @@ export class ScoSet {
   readonly objects = new Map<string, StixObject>();
   /** The object the event is about (its process, or the API request); first in `object_refs`. */
   private subjectId: string | undefined;
+  private readonly namedFiles: string[] = [];
+  private readonly connections: string[] = [];
 
   /** Marks `id` as the object the event is about. */
   subject(id: string): string {
@@ -87,6 +89,27 @@ export class ScoSet {
   add(object: StixObject): string {
     this.objects.set(object.id, object);
     return object.id;
+  }
+
+  /**
+   * A file the event names (an argument, a descriptor): added, and listed in `namedFiles`, which the
+   * subject process refers to so that one observation expression on `process` can reach it.
+   */
+  namedFile(path: string): void {
+    const id = this.file(path);
+    if (id !== undefined && !this.namedFiles.includes(id)) this.namedFiles.push(id);
+  }
+
+  /** A connection the event names: added, and listed in `connections` (the subject's `opened_connection_refs`). */
+  connection(input: NetworkTrafficInput): void {
+    const id = this.networkTraffic(input);
+    if (id !== undefined && !this.connections.includes(id)) this.connections.push(id);
+  }
+
+  /** Adds `opened_connection_refs` to the subject process's properties, and `file_refs` to its sensor extension. */
+  referToEventObjects(process: Record<string, unknown>, extension: Record<string, unknown>): void {
+    if (this.connections.length > 0) process.opened_connection_refs = [...this.connections];
+    if (this.namedFiles.length > 0) extension.file_refs = [...this.namedFiles];
   }
 
   /** Every object id, the subject first. */

@@ -22,10 +22,10 @@ function addArgument(set: ScoSet, argument: unknown, inbound: boolean | undefine
   for (const kind of PATH_ARGUMENTS) {
     const value = argument[kind];
     const path = isRecord(value) ? textAt(value, 'path') : undefined;
-    if (path !== undefined) set.file(path);
+    if (path !== undefined) set.namedFile(path);
   }
   const text = stringAt(argument, 'string_arg');
-  if (text !== undefined && text.startsWith('/') && !text.includes('\u0000')) set.file(text);
+  if (text !== undefined && text.startsWith('/') && !text.includes('\u0000')) set.namedFile(text);
   const sock = argument.sock_arg;
   if (isRecord(sock)) addSocket(set, sock, inbound);
   const skb = argument.skb_arg;
@@ -42,7 +42,7 @@ function addSocket(set: ScoSet, sock: JsonRecord, inbound: boolean | undefined):
     network: networkLayer(sock.family, local.address ?? remote.address),
     transport: transportLayer(sock.protocol ?? sock.proto, sock.type),
   };
-  set.networkTraffic(connection(local, remote, layers, inbound));
+  set.connection(connection(local, remote, layers, inbound));
 }
 
 /** KprobeSockaddr (connect/bind address): only the far end is known. */
@@ -50,5 +50,5 @@ function addSocketAddress(set: ScoSet, sockaddr: JsonRecord): void {
   const address = textAt(sockaddr, 'addr');
   if (address === undefined) return;
   const layers = { network: networkLayer(sockaddr.family, address) };
-  set.networkTraffic(connection({}, { address, port: integerAt(sockaddr, 'port') }, layers, false));
+  set.connection(connection({}, { address, port: integerAt(sockaddr, 'port') }, layers, false));
 }

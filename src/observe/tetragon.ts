@@ -109,8 +109,8 @@ export function observeTetragon(event: TetragonEvent, origin: Origin, memory: Te
   const workload = workloadExtension(process, event.nodeName, memory);
   // Two hooks may fire in the same nanosecond for one process: the hook and policy tell them apart.
   const eventKey = `\u0000${event.type}\u0000${time.iso}\u0000${textAt(event.body, 'function_name') ?? ''}\u0000${textAt(event.body, 'policy_name') ?? ''}`;
-  set.subject(processObject(set, process, workload, eventFields, eventKey, parentRef));
   addArgumentObjects(set, event.body, textAt(event.body, 'function_name'));
+  set.subject(processObject(set, process, workload, eventFields, eventKey, parentRef));
   return set.observe('tetragon', time, eventContext(kubernetes), origin) satisfies Observation;
 }
 
@@ -157,7 +157,10 @@ function processObject(
   put(properties, 'parent_ref', parentRef);
   const tetragon: Record<string, unknown> = { extension_type: PROPERTY_EXTENSION };
   copyInto(tetragon, process, MAPPED_PROCESS_FIELDS);
-  if (eventFields !== undefined) Object.assign(tetragon, eventFields);
+  if (eventFields !== undefined) {
+    Object.assign(tetragon, eventFields);
+    set.referToEventObjects(properties, tetragon);
+  }
   properties.extensions =
     workload === null
       ? { [TETRAGON_EXTENSION_ID]: tetragon }

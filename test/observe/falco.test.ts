@@ -85,3 +85,15 @@ test('without a time string, the time comes exactly from evt.time nanoseconds', 
   assert.equal(observation.observedData.first_observed, '2025-06-02T09:14:30.999999999Z');
   assert.equal(observation.time, Date.parse('2025-06-02T09:14:30.999Z') + 0.999999);
 });
+
+test('the alert process refers to its connection and files', () => {
+  const observation = observeText(line(ours, 0));
+  const [traffic] = objectsOfType(observation, 'network-traffic');
+  assert.deepEqual(subject(observation).opened_connection_refs, [traffic?.id]);
+  const symlink = observeText(line(ours, 2));
+  const refs = falco(subject(symlink)).file_refs as string[];
+  assert.deepEqual(
+    refs.map((ref) => deref(symlink, ref).name),
+    ['0.log', 'id_rsa'],
+  );
+});

@@ -201,3 +201,18 @@ test('process_loader is recognised and skipped as unsupported; an event without 
   assert.ok(objectsOfType(timed, 'file').some((file) => file.name === 'token'));
   assert.equal(timed.context.namespace, 'cattle-system');
 });
+
+test('the event process refers to the connections and files of its event, so one expression on process reaches them', () => {
+  const accept = observeText(line(ours, 0));
+  const [traffic] = objectsOfType(accept, 'network-traffic');
+  assert.ok(traffic !== undefined);
+  assert.deepEqual(subject(accept).opened_connection_refs, [traffic.id]);
+  const symlink = observeText(line(ours, 3));
+  const fileRefs = extension(subject(symlink), TETRAGON_EXTENSION_ID).file_refs;
+  assert.ok(Array.isArray(fileRefs));
+  const names = fileRefs.map((ref) => deref(symlink, ref).name);
+  assert.deepEqual(names, ['app', 'id_rsa', '0.log']);
+  // The parent is about no event: it refers to none.
+  const parent = deref(symlink, subject(symlink).parent_ref);
+  assert.equal(extension(parent, TETRAGON_EXTENSION_ID).file_refs, undefined);
+});
