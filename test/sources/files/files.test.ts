@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { buildFilesSource, STDIN_NAME } from '../../../src/sources/files/index.js';
 import { SourceConfigError } from '../../../src/sources/context.js';
-import { memoryLogger, numberedLines, readAll, tempDir } from '../helpers.js';
+import { memoryLogger, nextBatch, numberedLines, readAll, tempDir } from '../helpers.js';
 
 test('reads files in order with line numbers and offsets, then ends', async (t) => {
   const { dir, cleanup } = await tempDir();
@@ -141,4 +141,51 @@ test('build rejects a bad config, naming the setting', () => {
   assert.throws(() => buildFilesSource({ paths: ['-'] }, memoryLogger()), /standard input/);
   const stdin = Readable.from([]);
   assert.throws(() => buildFilesSource({ paths: ['-', '-'] }, { ...memoryLogger(), stdin }), /only once/);
+});
+
+test('nothing is read ahead of the consumer: one pulled batch reads about one chunk', async (t) => {
+  const { dir, cleanup } = await tempDir();
+  t.after(cleanup);
+  const path = join(dir, 'big.log');
+  await writeFile(path, numberedLines('event', 0, 200_000).join('\n') + '\n');
+  const source = buildFilesSource({ paths: [path], readChunkBytes: 16 * 1024 }, memoryLogger());
+  const batches = source.batches()[Symbol.asyncIterator]();
+  await nextBatch(batches);
+  await nextBatch(batches);
+  // The file is about 3 MB; a reader that ran ahead would have read far more than a few chunks.
+  assert.ok(source.counters().bytesRead < 256 * 1024, `read ${source.counters().bytesRead} bytes`);
+  await source.stop();
+});
+
+test('UTF-8 characters cut by read chunk boundaries are decoded intact', async (t) => {
+  const { dir, cleanup } = await tempDir();
+  t.after(cleanup);
+  const path = join(dir, 'utf8.log');
+  const expected = Array.from({ length: 200 }, (_, i) => `{"pod":"größe-🚀-${i}","note":"日本語"}`);
+  await writeFile(path, expected.join('\n') + '\n');
+  // A prime chunk size lands the cuts everywhere inside the multi-byte characters.
+  const lines = await readAll(buildFilesSource({ paths: [path], readChunkBytes: 7 }, memoryLogger()));
+  assert.deepEqual(
+    lines.map((l) => l.text),
+    expected,
+  );
+});
+
+test('binary garbage does not stop the read: it comes out as lines, the next lines intact', async (t) => {
+  const { dir, cleanup } = await tempDir();
+  t.after(cleanup);
+  const path = join(dir, 'garbage.log');
+  await writeFile(
+    path,
+    Buffer.concat([Buffer.from('before\n'), Buffer.from([0, 0xff, 0xfe, 0x80, 7]), Buffer.from('\nafter\n')]),
+  );
+  const lines = await readAll(buildFilesSource({ paths: [path] }, memoryLogger()));
+  assert.deepEqual(
+    lines.map((l) => [l.text, l.origin.line]),
+    [
+      ['before', 1],
+      ['\u0000\ufffd\ufffd\ufffd\u0007', 2],
+      ['after', 3],
+    ],
+  );
 });
