@@ -55,6 +55,8 @@ public final class Neo4jLauncher {
                 .setConfig(GraphDatabaseSettings.auth_enabled, true)
                 // Any password the caller chose is accepted; the random default is long anyway.
                 .setConfig(GraphDatabaseSettings.auth_minimum_password_length, 1)
+                // Tests try wrong passwords on purpose; no lock-out that would fail other tests running meanwhile.
+                .setConfig(GraphDatabaseSettings.auth_max_failed_attempts, 0)
                 // Small and quick: a test server on a busy 2-core machine.
                 .setConfig(GraphDatabaseSettings.pagecache_memory, 64L * 1024 * 1024)
                 .setConfig(GraphDatabaseSettings.preallocate_logical_logs, false)
