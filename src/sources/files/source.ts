@@ -7,7 +7,7 @@ import { createReadStream } from 'node:fs';
 import type { Logger } from 'pino';
 import type { Origin, RawLine } from '../../contracts.js';
 import { LineBatcher } from '../batch.js';
-import { untilAborted } from '../context.js';
+import { untilAborted } from '../abort.js';
 import { createCounters, snapshotCounters, type SourceCounters } from '../counters.js';
 import { DropReporter } from '../events.js';
 import { maybeGunzip } from '../gzip.js';
@@ -31,7 +31,6 @@ export class FilesSource implements Source {
   private readonly batcher: LineBatcher;
   private readonly failed: FileFailure[] = [];
   private readonly stopping = new AbortController();
-  private lastCommitted: Origin | undefined;
 
   constructor(
     private readonly config: FilesSourceConfig,
@@ -50,8 +49,8 @@ export class FilesSource implements Source {
   }
 
   /** Nothing to persist: a scan reads its files whole. Kept so the pipeline treats every source alike. */
-  commit(origin: Origin): void {
-    this.lastCommitted = origin;
+  commit(_origin: Origin): void {
+    // No checkpoints for files read once.
   }
 
   stop(): Promise<void> {
@@ -66,11 +65,6 @@ export class FilesSource implements Source {
   /** Files that could not be read to their end, in order. */
   failures(): readonly FileFailure[] {
     return [...this.failed];
-  }
-
-  /** The last origin committed, if any. */
-  committed(): Origin | undefined {
-    return this.lastCommitted;
   }
 
   private async *readOne(path: string): AsyncGenerator<readonly RawLine[]> {
