@@ -13,7 +13,7 @@ import {
   decodeUtf8,
   latin1Bytes,
 } from './values/binary.js';
-import { networkContains, parseIpNetwork, type IpNetwork } from './values/cidr.js';
+import { compileNetworkRelation, parseIpNetwork } from './values/cidr.js';
 import { compileLike } from './values/like.js';
 import { compareCodePoints, nfc } from './values/strings.js';
 import { compareTimestamps, parseTimestamp, type Timestamp } from './values/timestamp.js';
@@ -267,15 +267,9 @@ function matchesTest(source: string, span: Span): ValueTest {
 function networkTest(operator: 'ISSUBSET' | 'ISSUPERSET', value: Constant): ValueTest {
   const text = stringConstant(value, operator);
   const constant = parseIpNetwork(text);
-  if (constant === undefined)
+  if (constant === undefined) {
     throw new ConstantError(`'${text}' is not an IPv4 or IPv6 address or CIDR network`, value);
-  const contains =
-    operator === 'ISSUBSET'
-      ? (network: IpNetwork) => networkContains(constant, network)
-      : (network: IpNetwork) => networkContains(network, constant);
-  return (v) => {
-    if (typeof v !== 'string') return false;
-    const network = parseIpNetwork(v);
-    return network !== undefined && contains(network);
-  };
+  }
+  const test = compileNetworkRelation(constant, operator === 'ISSUBSET' ? 'inside' : 'around');
+  return (v) => typeof v === 'string' && test(v);
 }

@@ -9,7 +9,13 @@ import {
   isLatin1,
   latin1Bytes,
 } from '../../src/pattern/values/binary.js';
-import { networkContains, parseIpNetwork, parseIpv4, parseIpv6 } from '../../src/pattern/values/cidr.js';
+import {
+  compileNetworkRelation,
+  networkContains,
+  parseIpNetwork,
+  parseIpv4,
+  parseIpv6,
+} from '../../src/pattern/values/cidr.js';
 import { compileLike, likeLiteralPrefix } from '../../src/pattern/values/like.js';
 import { compareCodePoints } from '../../src/pattern/values/strings.js';
 import {
@@ -154,6 +160,61 @@ test('CIDR containment for IPv4 and IPv6; families never mix', () => {
   assert.ok(!networkContains(net('0.0.0.0/0'), net('::ffff:1.2.3.4')));
   for (const bad of ['10.0.0.0/33', '::/129', '10.0.0.0/', '10.0.0.0/08', 'host/8']) {
     assert.equal(parseIpNetwork(bad), undefined, bad);
+  }
+});
+
+test('the compiled network relation agrees with parseIpNetwork + networkContains on every pair', () => {
+  const texts = [
+    '10.0.0.0/8',
+    '10.1.2.3',
+    '10.1.0.0/16',
+    '10.255.255.255/32',
+    '0.0.0.0/0',
+    '11.0.0.1',
+    '010.1.2.3',
+    '10.1.2',
+    '10.1.2.3/',
+    '10.1.2.3/33',
+    '1.2.3.4/08',
+    '2001:db8::/32',
+    '2001:db8::1',
+    '::ffff:10.1.2.3',
+    'x',
+    '',
+  ];
+  for (const constantText of texts) {
+    const constant = parseIpNetwork(constantText);
+    if (constant === undefined) continue;
+    const inside = compileNetworkRelation(constant, 'inside');
+    const around = compileNetworkRelation(constant, 'around');
+    for (const text of texts) {
+      const value = parseIpNetwork(text);
+      const label = `${text} vs ${constantText}`;
+      assert.equal(inside(text), value !== undefined && networkContains(constant, value), `${label} inside`);
+      assert.equal(around(text), value !== undefined && networkContains(value, constant), `${label} around`);
+    }
+  }
+});
+
+test('LIKE with % only (matched without a regex) agrees with the regex form', () => {
+  const patterns = ['a%b%c', '%', '%%', 'abc', '%a%', 'a%', '%a', 'ab%ab', '%ab%ab%', ''];
+  const texts = ['', 'a', 'abc', 'aXbYc', 'acb', 'ab', 'abab', 'ababab', 'xab', 'aba'];
+  for (const pattern of patterns) {
+    // Adding '_' forces the regex form; '%_' would change the meaning, so compare against a regex built here.
+    const regex = new RegExp(
+      `^${pattern
+        .split('%')
+        .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+        .join('[\\s\\S]*')}$`,
+      'u',
+    );
+    for (const text of texts) {
+      assert.equal(
+        compileLike(pattern)(text),
+        regex.test(text),
+        `${JSON.stringify(text)} LIKE ${JSON.stringify(pattern)}`,
+      );
+    }
   }
 });
 

@@ -87,3 +87,78 @@ export function networkContains(outer: IpNetwork, inner: IpNetwork): boolean {
   const hostBits = BigInt((outer.family === 4 ? 32 : 128) - outer.prefix);
   return outer.address >> hostBits === inner.address >> hostBits;
 }
+
+interface Ipv4Network {
+  /** Unsigned 32-bit address. */
+  readonly address: number;
+  readonly prefix: number;
+}
+
+/**
+ * `value ISSUBSET constant` ('inside') or `value ISSUPERSET constant` ('around') as a test on the value's text,
+ * compiled once. IPv4 values are parsed without BigInt or allocation: this runs for every event.
+ */
+export function compileNetworkRelation(
+  constant: IpNetwork,
+  relation: 'inside' | 'around',
+): (text: string) => boolean {
+  if (constant.family === 4) {
+    const outer = { address: Number(constant.address), prefix: constant.prefix };
+    return (text) => {
+      const value = parseIpv4Network(text);
+      if (value === undefined) return false;
+      return relation === 'inside' ? ipv4Contains(outer, value) : ipv4Contains(value, outer);
+    };
+  }
+  return (text) => {
+    if (!text.includes(':')) return false;
+    const value = parseIpNetwork(text);
+    if (value === undefined) return false;
+    return relation === 'inside' ? networkContains(constant, value) : networkContains(value, constant);
+  };
+}
+
+function ipv4Contains(outer: Ipv4Network, inner: Ipv4Network): boolean {
+  if (outer.prefix > inner.prefix) return false;
+  const hostBits = 32 - outer.prefix;
+  return hostBits === 32 || outer.address >>> hostBits === inner.address >>> hostBits;
+}
+
+const DIGIT_0 = 48;
+const DIGIT_9 = 57;
+const DOT = 46;
+const SLASH = 47;
+
+/** The same strict syntax as parseIpNetwork, IPv4 only, in one pass over the characters. */
+function parseIpv4Network(text: string): Ipv4Network | undefined {
+  let address = 0;
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  let i = 0;
+  for (; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= DIGIT_0 && c <= DIGIT_9) {
+      if (digits > 0 && octet === 0) return undefined; // a leading zero
+      octet = octet * 10 + (c - DIGIT_0);
+      digits += 1;
+      if (octet > 255) return undefined;
+    } else if (c === DOT && digits > 0 && dots < 3) {
+      address = address * 256 + octet;
+      octet = 0;
+      digits = 0;
+      dots += 1;
+    } else if (c === SLASH) {
+      break;
+    } else {
+      return undefined;
+    }
+  }
+  if (digits === 0 || dots !== 3) return undefined;
+  address = address * 256 + octet;
+  if (i === text.length) return { address, prefix: 32 };
+  const prefixText = text.slice(i + 1);
+  if (!PREFIX.test(prefixText)) return undefined;
+  const prefix = Number(prefixText);
+  return prefix <= 32 ? { address, prefix } : undefined;
+}
