@@ -156,8 +156,7 @@ class Scanner {
       while (DIGIT.test(text[end] ?? '')) end += 1;
       fraction = text.slice(fractionStart, end);
     }
-    let trailing = end;
-    while (trailing < text.length && /[a-zA-Z0-9_.]/.test(text.charAt(trailing))) trailing += 1;
+    const trailing = this.trailingWordEnd(end);
     const problem =
       trailing > end
         ? 'is followed by letters or digits'
@@ -172,6 +171,19 @@ class Scanner {
     }
     this.report('invalid-number', start, trailing, `number '${text.slice(start, trailing)}' ${problem}`);
     this.push('invalid', start, trailing);
+  }
+
+  /**
+   * Letters or digits glued to a number: a keyword or boolean is a token of its own, as in the grammar
+   * (`5SECONDS`); anything else (`1e5`, `12ab`) is reported as part of a malformed number.
+   */
+  private trailingWordEnd(numberEnd: number): number {
+    const { text } = this;
+    let end = numberEnd;
+    while (end < text.length && /[a-zA-Z0-9_.-]/.test(text.charAt(end))) end += 1;
+    const word = text.slice(numberEnd, end);
+    if (word === '' || this.keywords.has(word) || word === 'true' || word === 'false') return numberEnd;
+    return /^[a-zA-Z0-9_.]/.test(word) ? end : numberEnd;
   }
 
   /** `'…'` with the escapes `\'` and `\\`; any other backslash is an error. */

@@ -601,17 +601,20 @@ class Parser {
     return Number(token.text);
   }
 
-  /** STIX 2.1: a timestamp constant t'…'; STIX 2.0: a string holding a timestamp. */
+  /**
+   * A timestamp constant t'…'. STIX 2.0 also takes a plain string holding a timestamp: its published grammar
+   * (cti-stix2-json-schemas, stix2.0 branch) has a string there, the reference implementation a t'…'.
+   */
   private qualifierTimestamp(keyword: 'START' | 'STOP'): TimestampConstant {
     const token = this.current;
-    if (this.version === '2.1' && token.kind === 'timestamp') {
+    if (token.kind === 'timestamp') {
       this.advance();
       return { kind: 'timestamp', value: token.value ?? '', start: token.start, end: token.end };
     }
     if (this.version === '2.0' && token.kind === 'string') {
       const value = token.value ?? '';
       if (!isValidTimestamp(value)) {
-        this.report(['a timestamp string'], {
+        this.report(['a timestamp'], {
           code: 'invalid-timestamp',
           message: `'${value}' is not a valid timestamp`,
         });
@@ -619,21 +622,14 @@ class Parser {
       this.advance();
       return { kind: 'timestamp', value, start: token.start, end: token.end };
     }
-    if (this.version === '2.1' && token.kind === 'string') {
-      return this.fail(['a timestamp'], {
+    if (token.kind === 'string') {
+      return this.fail(["a timestamp t'…'"], {
         code: 'wrong-constant-type',
         message: `${keyword} takes a timestamp t'…', found ${describeToken(token)}`,
         hint: `Write ${keyword} t${token.text}.`,
       });
     }
-    if (this.version === '2.0' && token.kind === 'timestamp') {
-      return this.fail(['a timestamp string'], {
-        code: 'not-in-version',
-        message: `STIX 2.0 writes the ${keyword} time as a plain string`,
-        hint: `Write ${keyword} ${token.text.slice(1)}.`,
-      });
-    }
-    return this.fail([this.version === '2.1' ? 'a timestamp' : 'a timestamp string']);
+    return this.fail(["a timestamp t'…'"]);
   }
 
   // ── Constants ───────────────────────────────────────────────────────────────

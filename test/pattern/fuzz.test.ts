@@ -4,10 +4,15 @@
  * seeded (PATTERN_FUZZ_SEED overrides the seed) so any failure can be replayed.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { test } from 'node:test';
+import { z } from 'zod';
 import { analyzePattern } from '../../src/pattern/analyze.js';
 import { compilePattern } from '../../src/pattern/compile.js';
 import { PatternSyntaxError } from '../../src/pattern/errors.js';
+import { parseWithDiagnostics } from '../../src/pattern/parser.js';
+import { ensurePythonVenv } from '../helpers/python.js';
+import { REFERENCE_REQUIREMENT } from './differential/reference-process.js';
 
 const SEED = Number(process.env.PATTERN_FUZZ_SEED ?? 20_240_611);
 const INPUTS = 100_000;
@@ -209,18 +214,23 @@ function randomText(random: Random): string {
   ).join('');
 }
 
+/** A corpus pattern (or two spliced together) with up to four small edits. */
+function mutatedPattern(random: Random): string {
+  let text =
+    random() < 0.15
+      ? `${pick(random, corpus)}${pick(random, fragments)}${pick(random, corpus)}`
+      : pick(random, corpus);
+  const edits = random() < 0.2 ? 0 : 1 + integer(random, 4);
+  for (let i = 0; i < edits; i += 1) text = mutate(random, text);
+  return text;
+}
+
 function fuzzInput(random: Random): string {
   const roll = random();
   if (roll < 0.02) return deepNesting(random);
   if (roll < 0.03) return longInput(random);
   if (roll < 0.1) return randomText(random);
-  let text =
-    roll < 0.2
-      ? `${pick(random, corpus)}${pick(random, fragments)}${pick(random, corpus)}`
-      : pick(random, corpus);
-  const edits = roll < 0.3 ? 0 : 1 + integer(random, 4);
-  for (let i = 0; i < edits; i += 1) text = mutate(random, text);
-  return text;
+  return mutatedPattern(random);
 }
 
 interface Outcome {
@@ -287,4 +297,59 @@ test(`${INPUTS} random and mutated patterns: a compiled pattern or a PatternSynt
   // The fuzzer must reach the compiler's back end too, not only the syntax errors.
   assert.ok(valid > INPUTS / 20, `too few valid inputs: ${summary}`);
   assert.ok(slowest.ms < SLOWEST_COMPILE_MS, summary);
+});
+
+/** Asks the reference grammar (stix2-patterns, under stix2-matcher) whether each pattern parses. */
+const REFERENCE_PARSER = `
+import json, sys
+from stix2patterns.v20.pattern import Pattern as Pattern20
+from stix2patterns.v21.pattern import Pattern as Pattern21
+from stix2patterns.exceptions import ParseException
+answers = []
+for case in json.load(sys.stdin):
+    try:
+        (Pattern20 if case["version"] == "2.0" else Pattern21)(case["text"])
+        answers.append(True)
+    except ParseException:
+        answers.append(False)
+json.dump(answers, sys.stdout)
+`;
+
+/**
+ * Where we reject on purpose what the reference grammar accepts: days that do not exist (RFC 3339; the
+ * compiler rejects them too) and WITHIN or REPEATS counts that are not positive (the specification says
+ * positive; the grammar's IntPosLiteral includes 0).
+ */
+const DELIBERATE_REJECTIONS: ReadonlySet<string> = new Set(['invalid-timestamp', 'qualifier-not-positive']);
+
+test('the grammar accepts exactly what the reference grammar accepts, on 5,000 mutated patterns', () => {
+  const random = generator(SEED + 1);
+  const cases = Array.from({ length: 5000 }, (_, index) => ({
+    text: mutatedPattern(random),
+    version: index % 5 === 0 ? '2.0' : '2.1',
+  }));
+  const python = ensurePythonVenv('stix2-matcher', [REFERENCE_REQUIREMENT]);
+  const output = execFileSync(python, ['-c', REFERENCE_PARSER], {
+    input: JSON.stringify(cases),
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+  });
+  const answers = z.array(z.boolean()).length(cases.length).parse(JSON.parse(output));
+  const disagreements: string[] = [];
+  let accepted = 0;
+  cases.forEach(({ text, version }, index) => {
+    const result = parseWithDiagnostics(text, { stixVersion: version === '2.0' ? '2.0' : '2.1' });
+    const firstError = result.diagnostics.find((d) => d.severity === 'error');
+    const reference = answers[index];
+    if (firstError === undefined) {
+      accepted += 1;
+      if (reference === false) disagreements.push(`STIX ${version} ${JSON.stringify(text)}: we accept it`);
+      return;
+    }
+    if (reference === true && !DELIBERATE_REJECTIONS.has(firstError.code)) {
+      disagreements.push(`STIX ${version} ${JSON.stringify(text)}: we reject it (${firstError.message})`);
+    }
+  });
+  assert.deepEqual(disagreements, []);
+  assert.ok(accepted > 500 && accepted < 4500, `a mix of valid and invalid patterns (${accepted} valid)`);
 });
