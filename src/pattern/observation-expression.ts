@@ -32,12 +32,23 @@ interface Binding {
 
 type Evaluate = (batch: readonly TimedObservation[]) => Iterable<Binding>;
 
+/**
+ * A condition from an enclosing WITHIN or START/STOP. Both are closed under subsets (removing observations
+ * from a binding never breaks them), so a partial binding that fails one can be dropped at once: nothing built
+ * from it could pass. Checking them low in the tree keeps the search from enumerating hopeless combinations.
+ */
+type Constraint = (batch: readonly TimedObservation[], binding: Binding) => boolean;
+
+type CompileLeaf = (
+  leaf: ObservationExpression & { kind: 'observation' },
+) => (view: ObservationView) => boolean;
+
 /** Compiles an observation expression whose leaves have been compiled into observation predicates. */
 export function compileObservationExpression(
   expression: ObservationExpression,
-  compileLeaf: (leaf: ObservationExpression & { kind: 'observation' }) => (view: ObservationView) => boolean,
+  compileLeaf: CompileLeaf,
 ): (batch: readonly TimedObservation[]) => boolean {
-  const evaluate = compileNode(expression, compileLeaf);
+  const evaluate = compileNode(expression, compileLeaf, []);
   return (batch) => {
     for (const _binding of evaluate(batch)) return true;
     return false;
@@ -46,36 +57,42 @@ export function compileObservationExpression(
 
 function compileNode(
   expression: ObservationExpression,
-  compileLeaf: Parameters<typeof compileObservationExpression>[1],
+  compileLeaf: CompileLeaf,
+  constraints: readonly Constraint[],
 ): Evaluate {
   switch (expression.kind) {
     case 'observation': {
       const test = compileLeaf(expression);
-      return (batch) => leafBindings(batch, test);
+      return (batch) => leafBindings(batch, test, constraints);
     }
     case 'observation-binary': {
-      const left = compileNode(expression.left, compileLeaf);
-      const right = compileNode(expression.right, compileLeaf);
+      const left = compileNode(expression.left, compileLeaf, constraints);
+      const right = compileNode(expression.right, compileLeaf, constraints);
       if (expression.operator === 'OR') return (batch) => distinct(concat(left(batch), right(batch)));
       const ordered = expression.operator === 'FOLLOWEDBY';
-      return (batch) => distinct(join(batch, left(batch), new Cached(right(batch)), ordered));
+      return (batch) => distinct(join(batch, left(batch), new Cached(right(batch)), ordered, constraints));
     }
-    case 'observation-qualified': {
-      const inner = compileNode(expression.expression, compileLeaf);
-      return compileQualifier(expression.qualifier, inner);
-    }
+    case 'observation-qualified':
+      return compileQualified(expression.qualifier, expression.expression, compileLeaf, constraints);
   }
 }
 
-function compileQualifier(qualifier: Qualifier, inner: Evaluate): Evaluate {
+function compileQualified(
+  qualifier: Qualifier,
+  expression: ObservationExpression,
+  compileLeaf: CompileLeaf,
+  constraints: readonly Constraint[],
+): Evaluate {
   switch (qualifier.kind) {
     case 'repeats': {
       const times = qualifier.times;
-      return (batch) => distinct(repeats(batch, [...inner(batch)], times));
+      const inner = compileNode(expression, compileLeaf, constraints);
+      return (batch) => distinct(repeats(batch, [...inner(batch)], times, constraints));
     }
     case 'within': {
       const seconds = qualifier.seconds;
-      return (batch) => filter(inner(batch), (binding) => withinSeconds(batch, binding, seconds));
+      const within: Constraint = (batch, binding) => withinSeconds(batch, binding, seconds);
+      return compileNode(expression, compileLeaf, [...constraints, within]);
     }
     case 'start-stop': {
       const start = parseTimestamp(qualifier.startTime.value);
@@ -84,17 +101,29 @@ function compileQualifier(qualifier: Qualifier, inner: Evaluate): Evaluate {
       if (stop === undefined) throw new ConstantError('invalid STOP timestamp', qualifier.stopTime);
       // START inclusive, STOP exclusive: an empty or inverted window admits nothing.
       if (compareTimestamps(start, stop) >= 0) return () => [];
-      return (batch) => filter(inner(batch), (binding) => inWindow(batch, binding, start, stop));
+      const window: Constraint = (batch, binding) => inWindow(batch, binding, start, stop);
+      return compileNode(expression, compileLeaf, [...constraints, window]);
     }
   }
+}
+
+function admits(
+  batch: readonly TimedObservation[],
+  binding: Binding,
+  constraints: readonly Constraint[],
+): boolean {
+  return constraints.every((constraint) => constraint(batch, binding));
 }
 
 function* leafBindings(
   batch: readonly TimedObservation[],
   test: (view: ObservationView) => boolean,
+  constraints: readonly Constraint[],
 ): Iterable<Binding> {
   for (const [index, observation] of batch.entries()) {
-    if (test(observation.view)) yield { counts: new Map([[index, 1]]), key: `${index}*1` };
+    if (!test(observation.view)) continue;
+    const binding = { counts: new Map([[index, 1]]), key: `${index}*1` };
+    if (admits(batch, binding, constraints)) yield binding;
   }
 }
 
@@ -103,14 +132,16 @@ function* join(
   left: Iterable<Binding>,
   right: Cached,
   ordered: boolean,
+  constraints: readonly Constraint[],
 ): Iterable<Binding> {
   for (const l of left) {
     const latestFirst = ordered ? latestFirstObserved(batch, l) : undefined;
     for (const r of right) {
-      if (latestFirst !== undefined && compareTimestamps(latestFirst, earliestLastObserved(batch, r)) > 0)
+      if (latestFirst !== undefined && compareTimestamps(latestFirst, earliestLastObserved(batch, r)) > 0) {
         continue;
+      }
       const both = union(batch, l, r);
-      if (both !== undefined) yield both;
+      if (both !== undefined && admits(batch, both, constraints)) yield both;
     }
   }
 }
@@ -118,12 +149,14 @@ function* join(
 /**
  * Every multiset of `times` bindings (with repetition) whose union fits the observations' counts. Depth-first
  * over the items with an explicit stack (a count in the millions must not exhaust the call stack): each item
- * is taken k times, most first, and a branch stops when the items left cannot supply enough observations.
+ * is taken k times, most first, and a branch stops when the items left cannot supply enough observations or
+ * the partial binding already fails an enclosing WITHIN or START/STOP.
  */
 function* repeats(
   batch: readonly TimedObservation[],
   items: readonly Binding[],
   times: number,
+  constraints: readonly Constraint[],
 ): Iterable<Binding> {
   const supply = suffixSupply(batch, items);
   interface Frame {
@@ -153,7 +186,9 @@ function* repeats(
     const copies = top.copies--;
     const item = items[top.index];
     const next = item === undefined ? undefined : union(batch, top.chosen, item, copies);
-    if (next !== undefined) stack.push(frame(top.index + 1, next, top.left - copies));
+    if (next !== undefined && (copies === 0 || admits(batch, next, constraints))) {
+      stack.push(frame(top.index + 1, next, top.left - copies));
+    }
   }
 }
 
@@ -255,10 +290,6 @@ function extreme(
 function* concat<T>(a: Iterable<T>, b: Iterable<T>): Iterable<T> {
   yield* a;
   yield* b;
-}
-
-function* filter<T>(items: Iterable<T>, keep: (item: T) => boolean): Iterable<T> {
-  for (const item of items) if (keep(item)) yield item;
 }
 
 function* distinct(bindings: Iterable<Binding>): Iterable<Binding> {
