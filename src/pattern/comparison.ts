@@ -11,7 +11,8 @@
  *
  * A comparison holds for a root when some value its path selects passes the operator, NOT included: so
  * `file:name NOT = 'a'` and `file:name != 'a'` need a `name` to exist, and `[*]` means "some element".
- * `NOT EXISTS` holds for a root of the type whose path selects nothing.
+ * `NOT EXISTS` holds for a root of the type whose path selects nothing. Deviation: the reference matcher has no
+ * EXISTS handler: alone it behaves as EXISTS whatever NOT says, and joined by AND/OR it raises a TypeError.
  */
 import type { Comparison, ComparisonExpression } from './ast.js';
 import { compilePath } from './object-path.js';

@@ -7,7 +7,9 @@
  *   referenced objects replaces the list (references that resolve to nothing drop out), whether or not more
  *   steps follow, so a reference itself never equals a string;
  * - `[n]` keeps lists long enough, `[*]` visits every element;
- * - values that cannot take a step drop out silently (never an error).
+ * - values that cannot take a step drop out silently (never an error). Deviation: where the reference raises
+ *   (a `*_hex`/`*_bin` value that does not decode, a reference that is not a string, `*_refs` that is not a
+ *   list) the value drops out here too, so one malformed object cannot fail a whole batch.
  */
 import type { PathStep } from './ast.js';
 import { isJsonObject, type JsonObject, type ObservationView } from './observations.js';

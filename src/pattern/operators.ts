@@ -139,7 +139,10 @@ export function equalityTest(operand: Operand): ValueTest {
   }
 }
 
-/** A string property compared with a timestamp constant is read as a timestamp; not one, not equal. */
+/**
+ * A string property compared with a timestamp constant is read as a timestamp. Deviation: a string that is
+ * no timestamp makes the comparison a type mismatch (false; `!=` true) where the reference raises an error.
+ */
 function timestampOf(value: unknown): Timestamp | undefined {
   return typeof value === 'string' ? parseTimestamp(value) : undefined;
 }
@@ -212,7 +215,10 @@ function orderComparator(operand: Operand): (value: unknown) => number | undefin
 
 /**
  * IN: membership with the types kept apart, as the reference's Python set is: a string never equals a binary
- * constant here (unlike `=`), and integers and floats mix. The set must hold one type (numbers count as one).
+ * constant here (unlike `=`), and integers and floats mix. The set must hold one type (numbers count as one);
+ * a mixed set is rejected when the pattern is compiled (the reference raises when it matches).
+ * Deviation: in Python `True in {1}` holds (bool is an int); here a boolean is never a number, as the
+ * specification's "comparisons between different types are false" asks.
  */
 function compileIn(set: SetConstant): ValueTest {
   const operands = set.values.map(toOperand);
@@ -231,7 +237,7 @@ function compileIn(set: SetConstant): ValueTest {
   return (v) => members.has(v);
 }
 
-/** LIKE on strings, and on binary values that are UTF-8 (as the reference decodes them). */
+/** LIKE on strings, and on binary values that are UTF-8 (as the reference decodes them; bytes that are not UTF-8 are false here, an error there). */
 function likeTest(likePattern: string, span: Span): ValueTest {
   let test: (text: string) => boolean;
   try {
@@ -263,7 +269,12 @@ function matchesTest(source: string, span: Span): ValueTest {
   };
 }
 
-/** ISSUBSET: the value (address or network) lies in the constant network; ISSUPERSET: the reverse. */
+/**
+ * ISSUBSET: the value (address or network) lies in the constant network; ISSUPERSET: the reverse.
+ * Deviations from the reference (which follows `socket.inet_aton`, IPv4 only, prefixes 1–32): IPv6 works, /0
+ * is allowed, a bare address counts as a /32 (/128) on either side, IPv4 must be a strict dotted quad, a value
+ * that is no address is simply false (the reference raises), and a bad constant is a compile error.
+ */
 function networkTest(operator: 'ISSUBSET' | 'ISSUPERSET', value: Constant): ValueTest {
   const text = stringConstant(value, operator);
   const constant = parseIpNetwork(text);
