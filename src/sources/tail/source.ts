@@ -40,6 +40,8 @@ export class TailSource implements Source {
   private lastFinished: Pick<Stats, 'dev' | 'ino'> | undefined;
   /** Set when the path was seen to hold another file; the current one gets one more read to its end. */
   private rotationSeen = false;
+  /** Set when time passed since the last read (idle at the end, or a batch handed on). */
+  private mayHaveChanged = false;
   private stopped = false;
   private started = false;
   private waitingAnnounced = false;
@@ -70,8 +72,13 @@ export class TailSource implements Source {
     try {
       while (!this.stopped) {
         const step = await this.step();
-        if (step === 'idle') await this.waker.wait();
-        else yield* step;
+        if (step === 'idle') {
+          await this.waker.wait();
+        } else if (step.length > 0) {
+          yield* step;
+          // The consumer may have taken its time: the file may have been rewritten meanwhile.
+          this.mayHaveChanged = true;
+        }
       }
     } finally {
       await this.closeAll();
@@ -123,6 +130,11 @@ export class TailSource implements Source {
   private async advance(): Promise<Step> {
     const file = this.current;
     if (file === undefined) return this.openNext();
+    if (this.mayHaveChanged) {
+      // Rewritten in place while we waited or the consumer worked? Check before reading on.
+      this.mayHaveChanged = false;
+      if (await this.restartIfTruncated(file)) return [];
+    }
     const results = await file.read();
     if (results !== undefined) return this.toBatches(results, file);
     return this.atEndOfFile(file);
@@ -171,15 +183,21 @@ export class TailSource implements Source {
     // Renamed away and not yet replaced, or deleted: keep what we have and wait.
     if (atPath === undefined) return 'idle';
     if (!sameFile(atPath, file.identity)) return this.rotateFrom(file);
+    if (await this.restartIfTruncated(file)) return [];
+    if ((await file.size()) > file.position) return [];
+    this.mayHaveChanged = true;
+    return 'idle';
+  }
+
+  /** If the file was truncated or rewritten, closes it so that it is opened again from its start. */
+  private async restartIfTruncated(file: TailedFile): Promise<boolean> {
     const truncation = await file.wasTruncated();
-    if (truncation !== undefined) {
-      events.truncated(this.logger, file.path, file.position, truncation.size);
-      this.previousFingerprint = file.fingerprint;
-      await this.closeCurrent();
-      this.policy = 'truncated';
-      return [];
-    }
-    return (await file.size()) > file.position ? [] : 'idle';
+    if (truncation === undefined) return false;
+    events.truncated(this.logger, file.path, file.position, truncation.size);
+    this.previousFingerprint = file.fingerprint;
+    await this.closeCurrent();
+    this.policy = 'truncated';
+    return true;
   }
 
   private async rotateFrom(file: TailedFile): Promise<Step> {

@@ -293,3 +293,15 @@ async function eventually<T>(attempt: () => Promise<T>, timeoutMs = 10_000): Pro
     }
   }
 }
+
+test('a file rewritten in place past the old position is noticed by its new first line', async (t) => {
+  const { path, build } = await setUp(t);
+  await writeFile(path, asText(['{"old":1}', '{"old":2}']));
+  const source = await build();
+  const batches = source.batches()[Symbol.asyncIterator]();
+  await takeLines(batches, 2);
+  // Same inode, and longer than before: only the fingerprint tells that this is new content.
+  const rewritten = numberedLines('new', 0, 10);
+  await writeFile(path, asText(rewritten));
+  assert.deepEqual(texts(await readUntilSentinel(path, batches)), rewritten);
+});
