@@ -245,7 +245,7 @@ function likeTest(likePattern: string, span: Span): ValueTest {
   } catch (error) {
     throw new ConstantError(`LIKE pattern cannot be compiled: ${String(error)}`, span);
   }
-  const bytesAllowed = isLatin1(likePattern);
+  const bytesAllowed = isLatin1(nfc(likePattern));
   return (v) => {
     if (typeof v === 'string') return test(nfc(v));
     if (!(v instanceof Uint8Array) || !bytesAllowed) return false;

@@ -126,6 +126,14 @@ test('binary: *_bin and *_hex properties are bytes; b and h constants equal stri
     'a number has no order against bytes, NOT or not',
   );
   assert.ok(holds("x-b:v_hex LIKE '\u00e9'", [{ type: 'x-b', v_hex: 'c3a9' }]), 'LIKE reads bytes as UTF-8');
+  assert.ok(
+    holds("x-b:v_hex LIKE 'cafe\u0301'", [{ type: 'x-b', v_hex: '636166c3a9' }]),
+    'after NFC of the pattern',
+  );
+  assert.ok(
+    !holds("x-b:v_hex LIKE '%'", [{ type: 'x-b', v_hex: 'ff' }]),
+    'bytes that are not UTF-8 match no LIKE',
+  );
 });
 
 test('IN keeps strings and bytes apart (as the reference)', () => {
