@@ -4,6 +4,10 @@
  * backtracking). Python syntax that RE2 spells differently is translated; what RE2 cannot run at all
  * (backreferences, lookaround, atomic groups, possessive quantifiers, conditionals, verbose mode) is
  * rejected when the pattern is compiled.
+ * Known residual differences from Python (beyond the rejected constructs): `\b`/`\B` use ASCII word characters
+ * (Python: Unicode); `\W`/`\S` inside a character class are ASCII; `(?i)` against binary values folds Unicode
+ * case (Python bytes patterns: ASCII only); Python-only flags (?a) (?L) (?u) are rejected, and RE2's (?U) is
+ * accepted where Python would refuse it.
  */
 import { RE2JS } from 're2js';
 import { isLatin1 } from './values/binary.js';
