@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFile, mkdir, open, readFile, rename, truncate, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, open, readFile, rename, rm, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RawLine } from '../../../src/contracts.js';
 import { SourceConfigError } from '../../../src/sources/context.js';
@@ -304,4 +304,19 @@ test('a file rewritten in place past the old position is noticed by its new firs
   const rewritten = numberedLines('new', 0, 10);
   await writeFile(path, asText(rewritten));
   assert.deepEqual(texts(await readUntilSentinel(path, batches)), rewritten);
+});
+
+test('a path that cannot be read is reported and counted once, and reading resumes when it can', async (t) => {
+  const { path, build, events, waitFor } = await setUp(t);
+  const source = await build();
+  // Made a directory after build, which would have refused it.
+  await mkdir(path);
+  const batches = source.batches()[Symbol.asyncIterator]();
+  const pending = takeLines(batches, 1);
+  await waitFor('TAIL_UNREADABLE');
+  await rm(path, { recursive: true });
+  await writeFile(path, asText(['readable']));
+  assert.deepEqual(texts(await pending), ['readable']);
+  assert.equal(source.counters().dropped.unreadable, 1);
+  assert.equal(events().filter((e) => e.code === 'TAIL_UNREADABLE').length, 1);
 });
