@@ -27,6 +27,9 @@ interface PostOptions {
   /** Send the body in chunks without a Content-Length. */
   readonly chunked?: boolean;
   readonly ca?: Buffer;
+  /** Client certificate and key, for a server that asks for one. */
+  readonly cert?: Buffer;
+  readonly key?: Buffer;
 }
 
 async function post(port: number, body: string, options: PostOptions = {}): Promise<Answer> {
@@ -37,7 +40,14 @@ async function post(port: number, body: string, options: PostOptions = {}): Prom
   return new Promise((resolve, reject) => {
     const request = transport.request(
       `${scheme}://127.0.0.1:${port}${options.path ?? '/'}`,
-      { method: options.method ?? 'POST', headers, ca: options.ca, agent: false },
+      {
+        method: options.method ?? 'POST',
+        headers,
+        ca: options.ca,
+        cert: options.cert,
+        key: options.key,
+        agent: false,
+      },
       (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -255,15 +265,24 @@ test('stop closes the server and ends the batches', async () => {
   await assert.rejects(post(port, eventList([auditEvent('2')])), /ECONNREFUSED/);
 });
 
-test('HTTPS from a certificate and key file; build refuses files that are missing or do not match', async (t) => {
+/** Makes certificates with openssl in a temporary directory (removed after the test). */
+function certificates(t: { after(fn: () => void): void }): {
+  path(name: string): string;
+  selfSigned(name: string): void;
+  signed(name: string, ca: string): void;
+} {
   const dir = mkdtempSync(join(tmpdir(), 'audit-webhook-tls-'));
   t.after(() => {
     rmSync(dir, { recursive: true, force: true });
   });
-  const certificate = (name: string): void => {
-    execFileSync(
-      'openssl',
-      [
+  const path = (name: string): string => join(dir, name);
+  const openssl = (...args: string[]): void => {
+    execFileSync('openssl', args, { stdio: 'ignore' });
+  };
+  return {
+    path,
+    selfSigned(name) {
+      openssl(
         'req',
         '-x509',
         '-newkey',
@@ -276,17 +295,49 @@ test('HTTPS from a certificate and key file; build refuses files that are missin
         '-addext',
         'subjectAltName=IP:127.0.0.1',
         '-keyout',
-        join(dir, `${name}.key`),
+        path(`${name}.key`),
         '-out',
-        join(dir, `${name}.crt`),
-      ],
-      { stdio: 'ignore' },
-    );
+        path(`${name}.crt`),
+      );
+    },
+    signed(name, ca) {
+      openssl(
+        'req',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-subj',
+        `/CN=${name}`,
+        '-keyout',
+        path(`${name}.key`),
+        '-out',
+        path(`${name}.csr`),
+      );
+      openssl(
+        'x509',
+        '-req',
+        '-in',
+        path(`${name}.csr`),
+        '-CA',
+        path(`${ca}.crt`),
+        '-CAkey',
+        path(`${ca}.key`),
+        '-CAcreateserial',
+        '-days',
+        '1',
+        '-out',
+        path(`${name}.crt`),
+      );
+    },
   };
-  certificate('server');
-  certificate('other');
-  const tlsCertFile = join(dir, 'server.crt');
-  const { source, port } = await started({ tlsCertFile, tlsKeyFile: join(dir, 'server.key') });
+}
+
+test('HTTPS from a certificate and key file; build refuses files that are missing or do not match', async (t) => {
+  const certs = certificates(t);
+  certs.selfSigned('server');
+  certs.selfSigned('other');
+  const tlsCertFile = certs.path('server.crt');
+  const { source, port } = await started({ tlsCertFile, tlsKeyFile: certs.path('server.key') });
   try {
     const answer = await post(port, eventList([auditEvent('tls')]), { ca: readFileSync(tlsCertFile) });
     assert.equal(answer.status, 200);
@@ -299,8 +350,38 @@ test('HTTPS from a certificate and key file; build refuses files that are missin
       (error) => error instanceof SourceConfigError && message.test(error.message),
     );
   };
-  await refuses({ tlsCertFile, tlsKeyFile: join(dir, 'other.key') }, /not a usable certificate and key/);
-  await refuses({ tlsCertFile, tlsKeyFile: join(dir, 'missing.key') }, /tlsKeyFile: .*ENOENT/);
+  await refuses({ tlsCertFile, tlsKeyFile: certs.path('other.key') }, /not a usable certificate and key/);
+  await refuses({ tlsCertFile, tlsKeyFile: certs.path('missing.key') }, /tlsKeyFile: .*ENOENT/);
   await refuses({ tlsCertFile }, /set both for HTTPS/);
+  await refuses({ tlsClientCaFile: tlsCertFile }, /tlsClientCaFile needs HTTPS/);
   await refuses({ port: 70_000 }, /port/);
+});
+
+test('with tlsClientCaFile, only a client with a certificate that CA signed is served', async (t) => {
+  const certs = certificates(t);
+  certs.selfSigned('server');
+  certs.selfSigned('ca');
+  certs.selfSigned('rogue-ca');
+  certs.signed('kube-apiserver', 'ca');
+  certs.signed('intruder', 'rogue-ca');
+  const ca = readFileSync(certs.path('server.crt'));
+  const { source, port } = await started({
+    tlsCertFile: certs.path('server.crt'),
+    tlsKeyFile: certs.path('server.key'),
+    tlsClientCaFile: certs.path('ca.crt'),
+  });
+  try {
+    const body = eventList([auditEvent('mtls')]);
+    const client = (name: string): PostOptions => ({
+      ca,
+      cert: readFileSync(certs.path(`${name}.crt`)),
+      key: readFileSync(certs.path(`${name}.key`)),
+    });
+    assert.equal((await post(port, body, client('kube-apiserver'))).status, 200);
+    await assert.rejects(post(port, body, { ca }));
+    await assert.rejects(post(port, body, client('intruder')));
+    assert.equal(source.telemetry().eventsAccepted, 1);
+  } finally {
+    await source.stop();
+  }
 });
