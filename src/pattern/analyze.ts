@@ -83,25 +83,12 @@ class WarningCollector {
     }
   }
 
-  /** `X q1 q2 …`: each qualifier on its own, duplicates in the chain, then X. */
+  /** `X q1 q2 …`: each qualifier with the expression it applies to, then X. */
   private qualifierChain(outermost: ObservationExpression & { kind: 'observation-qualified' }): void {
-    const chain: { qualifier: Qualifier; target: ObservationExpression }[] = [];
     let inner: ObservationExpression = outermost;
     while (inner.kind === 'observation-qualified') {
-      chain.unshift({ qualifier: inner.qualifier, target: inner.expression });
+      this.qualifier(inner.qualifier, inner.expression);
       inner = inner.expression;
-    }
-    const seen = new Set<Qualifier['kind']>();
-    for (const { qualifier, target } of chain) {
-      if (seen.has(qualifier.kind)) {
-        this.warn(
-          'duplicate-qualifier',
-          qualifier,
-          `a second ${qualifierName(qualifier)} on the same expression`,
-        );
-      }
-      seen.add(qualifier.kind);
-      this.qualifier(qualifier, target);
     }
     this.observation(inner);
   }
@@ -187,10 +174,6 @@ class WarningCollector {
   ): void {
     this.warnings.push(createDiagnostic(code, span, message, hint));
   }
-}
-
-function qualifierName(qualifier: Qualifier): string {
-  return qualifier.kind === 'within' ? 'WITHIN' : qualifier.kind === 'repeats' ? 'REPEATS' : 'START … STOP';
 }
 
 /** How many observations an expression binds at least (REPEATS n counts n). */

@@ -25,6 +25,7 @@ export type PatternDiagnosticCode =
   | 'not-in-version'
   | 'nesting-too-deep'
   | 'invalid-constant'
+  | 'duplicate-qualifier'
   // Common mistakes, errors with a specific hint.
   | 'exists-after-path'
   | 'contains-operator'
@@ -42,7 +43,6 @@ export type PatternDiagnosticCode =
   | 'repeats-once'
   | 'within-single-observation'
   | 'start-not-before-stop'
-  | 'duplicate-qualifier'
   | 'empty-set';
 
 export interface DiagnosticRecord {
@@ -204,9 +204,9 @@ export const diagnosticCatalog: { readonly [C in PatternDiagnosticCode]: Diagnos
     fix: 'START is inclusive and STOP exclusive: START must come before STOP.',
   },
   'duplicate-qualifier': {
-    severity: 'warning',
+    severity: 'error',
     title: 'The same qualifier twice on one observation expression',
-    fix: 'Keep one qualifier of each kind; the reference validator rejects duplicates.',
+    fix: 'Keep one qualifier of each kind (STIX 2.1 §9.5.1), or put parentheses around the expression and the first one.',
   },
   'empty-set': {
     severity: 'warning',

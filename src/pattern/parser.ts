@@ -316,8 +316,19 @@ class Parser {
   private observationOperand(): ObservationExpression | null {
     try {
       let expression = this.observationAtom();
+      const kinds = new Set<Qualifier['kind']>();
       while (this.at('WITHIN') || this.at('REPEATS') || this.at('START')) {
+        const keyword = this.current;
         const qualifier = this.qualifier();
+        // STIX 2.1 §9.5.1: an observation expression MUST NOT have more than one qualifier of a type.
+        if (kinds.has(qualifier.kind)) {
+          this.report([], {
+            code: 'duplicate-qualifier',
+            message: `a second ${keyword.text} qualifier on the same observation expression`,
+            span: keyword,
+          });
+        }
+        kinds.add(qualifier.kind);
         expression =
           expression === null
             ? null
@@ -457,9 +468,8 @@ class Parser {
           return inner;
         });
       }
-      if (token.kind === 'EXISTS' || (token.kind === 'NOT' && this.peek().kind === 'EXISTS')) {
+      if (token.kind === 'EXISTS' || (token.kind === 'NOT' && this.version === '2.1'))
         return this.existsTest();
-      }
       return this.propertyTest();
     } catch (error) {
       if (!(error instanceof Abort)) throw error;
@@ -468,9 +478,13 @@ class Parser {
     }
   }
 
+  /** `[NOT] EXISTS path`; a NOT at the start of a comparison can only be followed by EXISTS. */
   private existsTest(): Comparison {
     const start = this.current.start;
     const negated = this.eat('NOT') !== undefined;
+    if (!this.at('EXISTS')) {
+      this.fail(["'EXISTS'"], { hint: "NOT goes between the path and the operator: file:name NOT = 'a'." });
+    }
     this.advance();
     const path = this.objectPath();
     return { kind: 'comparison', operator: 'EXISTS', negated, path, value: null, start, end: path.end };

@@ -317,10 +317,15 @@ json.dump(answers, sys.stdout)
 
 /**
  * Where we reject on purpose what the reference grammar accepts: days that do not exist (RFC 3339; the
- * compiler rejects them too) and WITHIN or REPEATS counts that are not positive (the specification says
- * positive; the grammar's IntPosLiteral includes 0).
+ * compiler rejects them too), WITHIN or REPEATS counts that are not positive (the specification says
+ * positive; the grammar's IntPosLiteral includes 0), and two qualifiers of one kind on one observation
+ * expression (STIX 2.1 §9.5.1 "MUST NOT"; the reference's validator rejects them, its grammar does not).
  */
-const DELIBERATE_REJECTIONS: ReadonlySet<string> = new Set(['invalid-timestamp', 'qualifier-not-positive']);
+const DELIBERATE_REJECTIONS: ReadonlySet<string> = new Set([
+  'invalid-timestamp',
+  'qualifier-not-positive',
+  'duplicate-qualifier',
+]);
 
 test('the grammar accepts exactly what the reference grammar accepts, on 5,000 mutated patterns', () => {
   const random = generator(SEED + 1);
