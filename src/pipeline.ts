@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
-import type { Observation, Origin, RawLine, SightingUpdate, Skip, SkipReason } from './contracts.js';
+import type { Match, Observation, Origin, RawLine, SightingUpdate, Skip, SkipReason } from './contracts.js';
 import type { Engine } from './engine/index.js';
-import { mergeSources } from './merge.js';
+import { mergeSources, type SourceBatch } from './merge.js';
 import type { Output } from './outputs/output.js';
 import type { IndicatorInfo, SightingAggregator } from './sightings/index.js';
 import type { Source } from './sources/source.js';
@@ -27,6 +27,15 @@ export interface PipelineParts {
   /** Windows close this long after the latest event time, so late events still join them. */
   readonly latenessMs: number;
   readonly now?: () => number;
+  /** Told of every observation, skip, match and write, for metrics; never changes the flow. */
+  readonly telemetry?: PipelineTelemetry;
+}
+
+/** What the pipeline reports as it goes (the daemon's metrics). Calls are synchronous and cheap. */
+export interface PipelineTelemetry {
+  observed(observation: Observation): void;
+  skipped(skip: Skip): void;
+  matched(match: Match): void;
 }
 
 export interface PipelineStats {
@@ -82,6 +91,7 @@ export async function runPipeline(parts: PipelineParts, signal?: AbortSignal): P
     lastFlush = now();
   };
   const reportSkip = (skip: Skip): void => {
+    parts.telemetry?.skipped(skip);
     const count = (stats.skipped[skip.reason] ?? 0) + 1;
     stats.skipped[skip.reason] = count;
     if (INTENTIONAL_SKIPS.has(skip.reason)) return;
@@ -98,7 +108,7 @@ export async function runPipeline(parts: PipelineParts, signal?: AbortSignal): P
     }
   };
 
-  for await (const { source, lines } of mergeSources(parts.sources)) {
+  const processBatch = async ({ source, lines }: SourceBatch): Promise<void> => {
     const engine = parts.engine();
     const opened: SightingUpdate[] = [];
     for (const line of lines) {
@@ -109,9 +119,11 @@ export async function runPipeline(parts: PipelineParts, signal?: AbortSignal): P
         continue;
       }
       stats.observations += 1;
+      parts.telemetry?.observed(result);
       watermarkMs = Math.max(watermarkMs, result.time);
       for (const match of engine.process(result)) {
         stats.matches += 1;
+        parts.telemetry?.matched(match);
         const update = parts.aggregator.record(match, parts.indicatorInfo(match.indicatorId));
         if (update !== undefined) opened.push(update);
       }
@@ -121,8 +133,44 @@ export async function runPipeline(parts: PipelineParts, signal?: AbortSignal): P
     if (last !== undefined) uncommitted.set(source, last.origin);
     const periodic = parts.flushIntervalMs !== undefined && now() - lastFlush >= parts.flushIntervalMs;
     if (periodic || parts.flushIntervalMs === undefined) await flushAndCommit(false);
-    if (signal?.aborted === true) break;
+  };
+
+  const batches = mergeSources(parts.sources);
+  for (;;) {
+    const next = await nextOrTick(batches, parts.flushIntervalMs, flushAndCommit);
+    if (next.done === true) break;
+    await processBatch(next.value);
+    if (signal?.aborted === true) {
+      await batches.return(undefined);
+      break;
+    }
   }
   await flushAndCommit(true);
   return stats;
+}
+
+/**
+ * The next batch; with a flush interval, open sightings are flushed and positions committed at every
+ * tick while no batch comes, so an idle source still gets its sightings out and its checkpoints saved.
+ * The flush runs between batches, never during one.
+ */
+async function nextOrTick(
+  batches: AsyncGenerator<SourceBatch>,
+  flushIntervalMs: number | undefined,
+  flush: (final: boolean) => Promise<void>,
+): Promise<IteratorResult<SourceBatch>> {
+  const next = batches.next();
+  if (flushIntervalMs === undefined) return next;
+  for (;;) {
+    let timer: NodeJS.Timeout | undefined;
+    const tick = new Promise<'tick'>((resolve) => {
+      timer = setTimeout(() => {
+        resolve('tick');
+      }, flushIntervalMs);
+    });
+    const first = await Promise.race([next, tick]);
+    clearTimeout(timer);
+    if (first !== 'tick') return first;
+    await flush(false);
+  }
 }
