@@ -51,6 +51,13 @@ export const pendingCases: readonly ConformanceCase[] = [
     [fileAt('a', 100), fileAt('a', 5), fileAt('a', 6)],
     true,
   ),
+  // Found by the differential test: REPEATS takes the first repetitions it finds, here one before the b.
+  qualifiers(
+    'REPEATS after FOLLOWEDBY: b plus 2 later a, with an earlier a in the input',
+    `${B} FOLLOWEDBY ${A} REPEATS 2 TIMES`,
+    [fileAt('a', 0), fileAt('b', 10), fileAt('a', 20), fileAt('a', 30)],
+    true,
+  ),
   // Found by the differential test: the engine does not answer within minutes (the reference takes ~0.5 s).
   qualifiers(
     'REPEATS over an OR holding a REPEATS, not enough observations',
