@@ -6,17 +6,16 @@ export type Decoded =
   | { readonly ok: true; readonly value: unknown }
   | { readonly ok: false; readonly reason: SkipReason; readonly detail: string };
 
-/**
- * A number token of 16 or more digits after `:`, `,` or `[` (2^53 has 16 digits). A cheap test that
- * is true for every line holding an integer JSON.parse would round; most lines never match and take
- * the plain JSON.parse path. A false alarm (such digits inside a string) only costs the slower path.
- */
-const LONG_NUMBER = /[:,[]\s*-?\d{16}/;
 // eslint-disable-next-line no-control-regex -- control characters are exactly what marks binary garbage.
 const BINARY = /[\u0000-\u0008\u000e-\u001f\ufffd]/;
 
-/** Decodes one line of JSON, keeping integers beyond 2^53 exact as decimal strings. Never throws. */
-export function decodeLine(text: string, maxLineBytes: number): Decoded {
+/**
+ * Decodes one line of JSON. Never throws. `lossless` rewrites integers beyond 2^53 as exact
+ * decimal strings first; without it the line is parsed as it is (the common, fast path), and the
+ * mapping detects any number JSON.parse may have rounded (fields.ts `RoundedNumberError`), so the
+ * observer decodes that line again, losslessly.
+ */
+export function decodeLine(text: string, maxLineBytes: number, lossless: boolean): Decoded {
   if (
     text.length > maxLineBytes ||
     (text.length * 3 > maxLineBytes && Buffer.byteLength(text) > maxLineBytes)
@@ -31,7 +30,7 @@ export function decodeLine(text: string, maxLineBytes: number): Decoded {
       : { ok: false, reason: 'unknown-format', detail: `not JSON: ${preview(text)}` };
   }
   const json = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  const source = LONG_NUMBER.test(json) ? quoteUnsafeIntegers(json) : json;
+  const source = lossless ? quoteUnsafeIntegers(json) : json;
   try {
     return { ok: true, value: JSON.parse(source) };
   } catch (error) {

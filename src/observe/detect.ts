@@ -1,7 +1,7 @@
 import type { Origin } from '../contracts.js';
 import { decodeLine } from './decode.js';
 import { isFalcoAlert, observeFalco } from './falco.js';
-import { arrayAt, isRecord, textAt, type JsonRecord } from './fields.js';
+import { arrayAt, checkNumbers, isRecord, textAt, type JsonRecord } from './fields.js';
 import { isAuditEvent, observeAuditEvent, type AuditDeduplicator } from './k8s-audit.js';
 import { isKubescapeAlert, isLogLine, observeKubescape } from './kubescape.js';
 import { skip, type SensorResult } from './result.js';
@@ -18,6 +18,8 @@ export interface DetectContext {
   readonly deduplicator: AuditDeduplicator;
   readonly tetragon: TetragonMemory;
   readonly maxLineBytes: number;
+  /** The line was decoded losslessly (see decode.ts); envelopes holding JSON text are decoded the same way. */
+  readonly lossless: boolean;
 }
 
 /** Envelopes nest (a Redpanda message around a Vector envelope); deeper than this is not a sensor line. */
@@ -54,7 +56,11 @@ export function observeValue(
   }
   if (isFalcoAlert(value)) return observeFalco(value, origin);
   if (isKubescapeAlert(value)) return observeKubescape(value, origin);
-  if (isStixLine(value)) return observeStix(value, origin);
+  if (isStixLine(value)) {
+    // Passed through without stixValue: its numbers are checked here (see fields.ts RoundedNumberError).
+    checkNumbers(value);
+    return observeStix(value, origin);
+  }
   for (const key in value) {
     if (TETRAGON_OTHER_TYPES.has(key)) return skip('unsupported-event', origin, `tetragon ${key}`);
   }
@@ -94,7 +100,7 @@ function envelopeOf(
   if (depth >= MAX_ENVELOPE_DEPTH) return skip('unknown-format', origin, 'envelopes nested too deep');
   const inner = message.payload;
   if (typeof inner !== 'string') return observeValue(inner, context, depth + 1);
-  const decoded = decodeLine(inner, context.maxLineBytes);
+  const decoded = decodeLine(inner, context.maxLineBytes, context.lossless);
   return decoded.ok
     ? observeValue(decoded.value, context, depth + 1)
     : skip(decoded.reason, origin, decoded.detail);

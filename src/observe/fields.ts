@@ -6,6 +6,45 @@
 
 export type JsonRecord = Readonly<Record<string, unknown>>;
 
+/**
+ * Thrown when a number JSON.parse may have rounded (an integer literal beyond 2^53 always parses to
+ * a double of magnitude 2^53 or more) reaches the mapping. Every number the mapping carries into
+ * STIX passes `checkedNumber` (through `stixValue`, `integerAt`, `integerTextAt`), so lines without
+ * such numbers pay nothing; the observer decodes a line that throws this again, losslessly.
+ */
+export class RoundedNumberError extends Error {
+  constructor() {
+    super('a number beyond 2^53 needs the lossless decoding');
+  }
+}
+
+const TWO_TO_53 = 2 ** 53;
+/** True while mapping a losslessly decoded line: numbers of 2^53 or more left in it were written as floats. */
+let roundedNumbersAreFloats = false;
+
+function checkedNumber(value: number): number {
+  if (!roundedNumbersAreFloats && (value >= TWO_TO_53 || value <= -TWO_TO_53)) throw new RoundedNumberError();
+  return value;
+}
+
+/** Runs `map` over a losslessly decoded line, where big numbers are genuine floats (see `RoundedNumberError`). */
+export function mapLosslessly<T>(map: () => T): T {
+  const previous = roundedNumbersAreFloats;
+  roundedNumbersAreFloats = true;
+  try {
+    return map();
+  } finally {
+    roundedNumbersAreFloats = previous;
+  }
+}
+
+/** Throws `RoundedNumberError` when any number in `value` may have been rounded (for data mapped without `stixValue`). */
+export function checkNumbers(value: unknown): void {
+  if (typeof value === 'number') checkedNumber(value);
+  else if (Array.isArray(value)) for (const item of value) checkNumbers(item);
+  else if (isRecord(value)) for (const key in value) checkNumbers(value[key]);
+}
+
 export function isRecord(value: unknown): value is JsonRecord {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -37,7 +76,7 @@ export function arrayAt(source: JsonRecord | undefined, key: string): readonly u
  */
 export function integerAt(source: JsonRecord | undefined, key: string): number | undefined {
   const value = source?.[key];
-  if (typeof value === 'number') return Number.isSafeInteger(value) ? value : undefined;
+  if (typeof value === 'number') return Number.isSafeInteger(checkedNumber(value)) ? value : undefined;
   if (typeof value === 'string' && /^-?\d{1,15}$/.test(value)) return Number(value);
   return undefined;
 }
@@ -45,7 +84,8 @@ export function integerAt(source: JsonRecord | undefined, key: string): number |
 /** An integer of any size as exact decimal text (a number, or the decimal string decode.ts made of a big one). */
 export function integerTextAt(source: JsonRecord | undefined, key: string): string | undefined {
   const value = source?.[key];
-  if (typeof value === 'number') return Number.isSafeInteger(value) ? String(value) : undefined;
+  if (typeof value === 'number')
+    return Number.isSafeInteger(checkedNumber(value)) ? String(value) : undefined;
   return typeof value === 'string' && /^-?\d+$/.test(value) ? value : undefined;
 }
 
@@ -83,6 +123,7 @@ export function copyInto(
  */
 export function stixValue(value: unknown): unknown {
   if (value === null) return undefined;
+  if (typeof value === 'number') return checkedNumber(value);
   if (typeof value !== 'object') return value;
   if (Array.isArray(value)) return stixArray(value);
   return stixRecord(value as JsonRecord);

@@ -19,15 +19,17 @@ export function isAuditEvent(value: JsonRecord): boolean {
 export class AuditDeduplicator {
   private readonly seen = new Set<string>();
   constructor(private readonly capacity: number) {}
-  /** True when `auditId` was seen before; records it otherwise. */
-  repeated(auditId: string): boolean {
-    if (this.seen.has(auditId)) return true;
+  has(auditId: string): boolean {
+    return this.seen.has(auditId);
+  }
+
+  /** Records `auditId` once its event is mapped (a mapping may be retried: see fields.ts RoundedNumberError). */
+  remember(auditId: string): void {
     if (this.seen.size >= this.capacity) {
       const oldest = this.seen.values().next();
       if (oldest.done !== true) this.seen.delete(oldest.value);
     }
     this.seen.add(auditId);
-    return false;
   }
 }
 
@@ -54,7 +56,7 @@ export function observeAuditEvent(
   const timeText = stringAt(event, 'stageTimestamp') ?? stringAt(event, 'requestReceivedTimestamp');
   const time = timeText === undefined ? undefined : timestampFromText(timeText);
   if (time === undefined) return invalid(origin, `audit event ${auditId} without a valid timestamp`);
-  if (deduplicator.repeated(auditId)) return skip('duplicate', origin, `audit event ${auditId} seen before`);
+  if (deduplicator.has(auditId)) return skip('duplicate', origin, `audit event ${auditId} seen before`);
   const set = new ScoSet();
   const objectRef = recordAt(event, 'objectRef');
   const request: Record<string, unknown> = { audit_id: auditId };
@@ -66,7 +68,9 @@ export function observeAuditEvent(
   set.subject(
     set.custom('kubernetes-api-request', scoId('kubernetes-api-request', { audit_id: auditId }), request),
   );
-  return set.observe('k8s-audit', time, contextOf(objectRef), origin);
+  const observation = set.observe('k8s-audit', time, contextOf(objectRef), origin);
+  deduplicator.remember(auditId);
+  return observation;
 }
 
 function addRequestProperties(

@@ -1,6 +1,7 @@
 import type { Observation, RawLine, Sensor, Skip, SkipReason } from '../contracts.js';
 import { DEFAULT_MAX_LINE_BYTES, decodeLine } from './decode.js';
 import { observeValue, type DetectContext } from './detect.js';
+import { mapLosslessly, RoundedNumberError } from './fields.js';
 import { AuditDeduplicator } from './k8s-audit.js';
 import { isSkip, skip, type SensorResult } from './result.js';
 import { TetragonMemory } from './tetragon.js';
@@ -56,12 +57,24 @@ export function createObserver(options: ObserverOptions = {}): Observer {
     return result;
   };
 
-  const evaluate = (line: RawLine): SensorResult | SensorResult[] => {
-    const decoded = decodeLine(line.text, maxLineBytes);
+  const map = (line: RawLine, lossless: boolean): SensorResult | SensorResult[] => {
+    const decoded = decodeLine(line.text, maxLineBytes, lossless);
     if (!decoded.ok) return skip(decoded.reason, line.origin, decoded.detail);
-    const context: DetectContext = { origin: line.origin, deduplicator, tetragon, maxLineBytes };
+    const context: DetectContext = { origin: line.origin, deduplicator, tetragon, maxLineBytes, lossless };
+    return lossless
+      ? mapLosslessly(() => observeValue(decoded.value, context))
+      : observeValue(decoded.value, context);
+  };
+
+  const evaluate = (line: RawLine): SensorResult | SensorResult[] => {
     try {
-      return observeValue(decoded.value, context);
+      try {
+        return map(line, false);
+      } catch (error) {
+        // Rare: the line holds an integer JSON.parse rounds; decode it again, keeping it exact.
+        if (error instanceof RoundedNumberError) return map(line, true);
+        throw error;
+      }
     } catch (error) {
       // A mapping bug must not stop the stream: the line is counted and reported instead.
       const message = error instanceof Error ? error.message : String(error);

@@ -33,14 +33,14 @@ test('every kind of bad line is a skip with its reason, never an exception', () 
 });
 
 test('a byte-order mark before the JSON is tolerated', () => {
-  const decoded = decodeLine('\ufeff{"a":1}', 100);
+  const decoded = decodeLine('\ufeff{"a":1}', 100, true);
   assert.deepEqual(decoded, { ok: true, value: { a: 1 } });
 });
 
 test('integers beyond 2^53 become exact decimal strings; safe numbers and strings are untouched', () => {
   const text =
     '{"big":1685022245478445995,"neg":-9223372036854775807,"safe":9007199254740991,"float":1.5e300,"s":"12345678901234567890","arr":[18446744073709551615]}';
-  const decoded = decodeLine(text, 1 << 20);
+  const decoded = decodeLine(text, 1 << 20, true);
   assert.ok(decoded.ok);
   assert.deepEqual(decoded.value, {
     big: '1685022245478445995',
@@ -60,7 +60,7 @@ test('property: any big integer anywhere survives exactly; the rest parses as JS
       fc.integer(),
       (big, text, small) => {
         const line = JSON.stringify({ t: text, n: small, a: [small, text] }).replace(/}$/, `,"big":${big}}`);
-        const decoded = decodeLine(line, 1 << 20);
+        const decoded = decodeLine(line, 1 << 20, true);
         assert.ok(decoded.ok);
         const value = decoded.value as Record<string, unknown>;
         const safe = big >= BigInt(Number.MIN_SAFE_INTEGER) && big <= BigInt(Number.MAX_SAFE_INTEGER);

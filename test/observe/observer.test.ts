@@ -95,3 +95,29 @@ test('property: arbitrary text and arbitrary JSON never throw, and always give a
   // Mangled real lines: every prefix of a sensor line.
   for (let end = 0; end < sample.length; end += 37) check(sample.slice(0, end));
 });
+
+test('big integers found while mapping: the line is decoded again, exactly, with no side effect of the first try', () => {
+  const audit = JSON.parse(fixtureLines('k8s-audit.jsonl')[1] ?? '{}') as Record<string, unknown>;
+  const withBig = JSON.stringify({ ...audit, requestObject: { kind: 'ConfigMap', data: { n: 1 } } }).replace(
+    '"n":1',
+    '"n":123456789012345678901,"f":1.5e300',
+  );
+  const observer = createObserver();
+  const result = observer.observe({ text: withBig, origin: { source: 'test' } });
+  // The first, optimistic try must not have recorded the audit id: this is no duplicate.
+  assert.ok(!isSkip(result), isSkip(result) ? result.detail : '');
+  const configMap = [...result.objects.values()].find((object) => object.type === 'kubernetes-config-map');
+  // Integers become exact strings; a float written as a float stays a number.
+  assert.deepEqual(configMap?.data, { n: '123456789012345678901', f: 1.5e300 });
+  const again = observer.observe({ text: withBig, origin: { source: 'test' } });
+  assert.ok(isSkip(again) && again.reason === 'duplicate');
+});
+
+test('big integers in passed-through STIX are exact too', () => {
+  const bundle = fixtureLines('stix.jsonl')[0] ?? '';
+  const text = bundle.replace('"pid":4242', '"pid":4242,"x_size":98765432109876543210');
+  const result = createObserver().observe({ text, origin: { source: 'test' } });
+  assert.ok(!isSkip(result));
+  const process = [...result.objects.values()].find((object) => object.type === 'process');
+  assert.equal(process?.x_size, '98765432109876543210');
+});
