@@ -16,7 +16,8 @@ import neo4j from 'neo4j-driver';
 
 const root = join(import.meta.dirname, '..');
 const launcherDir = join(root, 'scripts', 'neo4j');
-const cacheDir = join(root, '.neo4j-cache');
+// NEO4J_LAUNCHER_CACHE moves the jars (and the default data) elsewhere, e.g. to share them between checkouts.
+const cacheDir = resolve(process.env.NEO4J_LAUNCHER_CACHE ?? join(root, '.neo4j-cache'));
 const username = 'neo4j';
 const startTimeoutMs = 180_000;
 const stopTimeoutMs = 60_000;

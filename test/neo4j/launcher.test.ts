@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmod, mkdtemp, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -45,4 +45,23 @@ test('unknown options and bad ports are refused before anything starts', () => {
     assert.equal(result.status, 1, args.join(' '));
     assert.match(result.stderr, /Unknown option --bogus|--port needs/);
   }
+});
+
+test('without cached jars and without mvn, the launcher says to install Maven or set NEO4J_URI', async (t) => {
+  const java = spawnSync('sh', ['-c', 'command -v java'], { encoding: 'utf8' }).stdout.trim();
+  if (java === '') {
+    t.skip('needs a java on PATH to get past the Java check');
+    return;
+  }
+  const bin = await mkdtemp(join(tmpdir(), 'matcher-no-mvn-'));
+  await symlink(java, join(bin, 'java'));
+  const emptyCache = await mkdtemp(join(tmpdir(), 'matcher-empty-cache-'));
+  const result = spawnSync(process.execPath, ['scripts/neo4j.mjs', '--port', '1'], {
+    env: { PATH: bin, NEO4J_LAUNCHER_CACHE: emptyCache },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  assert.equal(result.status, 1);
+  assert.match(result.stderr, /First start: downloading the Neo4j jars with Maven/);
+  assert.match(result.stderr, /`mvn` was not found on PATH\. Install Maven .*or set NEO4J_URI/);
 });
