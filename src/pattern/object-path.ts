@@ -79,7 +79,7 @@ function suffixConversion(name: string): (value: unknown) => unknown {
 }
 
 function dereference(reference: unknown, view: ObservationView): JsonObject | undefined {
-  return typeof reference === 'string' ? view.referable.get(reference) : undefined;
+  return typeof reference === 'string' ? view.resolve(reference) : undefined;
 }
 
 /** The objects a reference list names, in order; undefined (no value) when it is not a list or none resolve. */

@@ -11,8 +11,8 @@ export interface JsonObject {
 export interface ObservationView {
   /** The objects the observed-data observed, grouped by their `type`: the roots of every object path. */
   readonly rootsByType: ReadonlyMap<string, readonly JsonObject[]>;
-  /** The objects a reference may name (STIX 2.1: by id; STIX 2.0: by key of the `objects` dictionary). */
-  readonly referable: ReadonlyMap<string, JsonObject>;
+  /** The object a reference names (STIX 2.1: by id; STIX 2.0: by key of `objects`), if this observation has it. */
+  resolve(reference: string): JsonObject | undefined;
 }
 
 /**
@@ -64,24 +64,48 @@ export function createObservationView(
   objects: ReadonlyMap<string, JsonObject>,
 ): ObservationView {
   const rootsByType = new Map<string, JsonObject[]>();
-  const referable = new Map<string, JsonObject>();
-  if (typeof observedData.id === 'string') referable.set(observedData.id, observedData);
   const refs = Array.isArray(observedData.object_refs) ? (observedData.object_refs as unknown[]) : [];
-  for (const ref of refs) {
-    if (typeof ref !== 'string' || referable.has(ref)) continue;
+  // A duplicated ref is one root: the first occurrence counts (a set only for long lists).
+  const firstIndex = refs.length > 32 ? firstIndexOf(refs) : undefined;
+  for (const [i, ref] of refs.entries()) {
+    if (typeof ref !== 'string') continue;
     const object = objects.get(ref);
     if (object === undefined) continue;
-    referable.set(ref, object);
+    if ((firstIndex === undefined ? refs.indexOf(ref) : firstIndex.get(ref)) !== i) continue;
     addRoot(rootsByType, object, NON_OBSERVABLE_TYPES_V21);
   }
-  return { rootsByType, referable };
+  return { rootsByType, resolve: namedResolver(observedData, refs, objects) };
+}
+
+function firstIndexOf(refs: readonly unknown[]): Map<unknown, number> {
+  const first = new Map<unknown, number>();
+  refs.forEach((ref, i) => {
+    if (!first.has(ref)) first.set(ref, i);
+  });
+  return first;
+}
+
+/** Resolution among the named objects and the observed-data; the set of names is built on first use only. */
+function namedResolver(
+  observedData: JsonObject,
+  refs: readonly unknown[],
+  objects: ReadonlyMap<string, JsonObject>,
+): (reference: string) => JsonObject | undefined {
+  let named: Set<unknown> | undefined;
+  return (reference) => {
+    if (reference === observedData.id) return observedData;
+    const object = objects.get(reference);
+    if (object === undefined) return undefined;
+    named ??= new Set(refs);
+    return named.has(reference) ? object : undefined;
+  };
 }
 
 /** The view of one STIX 2.0 observed-data: every value of its `objects` dictionary, referable by key. */
 export function createObservationViewV20(objects: ReadonlyMap<string, JsonObject>): ObservationView {
   const rootsByType = new Map<string, JsonObject[]>();
   for (const object of objects.values()) addRoot(rootsByType, object, undefined);
-  return { rootsByType, referable: objects };
+  return { rootsByType, resolve: (reference) => objects.get(reference) };
 }
 
 function addRoot(

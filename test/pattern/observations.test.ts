@@ -29,9 +29,9 @@ test('a 2.1 view: roots are the objects object_refs names, grouped by type; SDOs
   assert.deepEqual(view.rootsByType.get('process'), [process1], 'a duplicated ref is one root');
   assert.deepEqual(view.rootsByType.get('file'), [file1], 'file--2 is not named by object_refs');
   assert.equal(view.rootsByType.get('identity'), undefined);
-  assert.equal(view.referable.get('file--1'), file1);
-  assert.equal(view.referable.get('file--2'), undefined, 'references resolve only among named objects');
-  assert.equal(view.referable.get('observed-data--1'), observedData);
+  assert.equal(view.resolve('file--1'), file1);
+  assert.equal(view.resolve('file--2'), undefined, 'references resolve only among named objects');
+  assert.equal(view.resolve('observed-data--1'), observedData);
 });
 
 test('a 2.0 view: every embedded object is a root and referable by its key', () => {
@@ -43,7 +43,7 @@ test('a 2.0 view: every embedded object is a root and referable by its key', () 
   const view = createObservationViewV20(objects);
   assert.equal(view.rootsByType.get('file')?.length, 1);
   assert.equal(view.rootsByType.get('directory')?.length, 1);
-  assert.equal(view.referable.get('2'), objects.get('2'));
+  assert.equal(view.resolve('2'), objects.get('2'));
 });
 
 test('2.1 input: every bundle goes into one pool, so SCOs may arrive in another bundle (as the reference)', () => {
