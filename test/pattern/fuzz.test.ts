@@ -12,6 +12,7 @@ import { compilePattern } from '../../src/pattern/compile.js';
 import { PatternSyntaxError } from '../../src/pattern/errors.js';
 import { parseWithDiagnostics } from '../../src/pattern/parser.js';
 import { ensurePythonVenv } from '../helpers/python.js';
+import { Prng } from './differential/prng.js';
 import { REFERENCE_REQUIREMENT } from './differential/reference-process.js';
 
 const SEED = Number(process.env.PATTERN_FUZZ_SEED ?? 20_240_611);
@@ -132,16 +133,10 @@ const fragments: readonly string[] = [
 
 type Random = () => number;
 
-/** mulberry32: a small, well-mixed 32-bit generator, reproducible from its seed. */
+/** The differential test's seeded generator, as a plain function. */
 function generator(seed: number): Random {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const prng = new Prng(seed);
+  return () => prng.next();
 }
 
 function pick<T>(random: Random, items: readonly T[]): T {
