@@ -6,6 +6,7 @@
  * requests it received. It listens on 127.0.0.1 on a random port.
  */
 import { EventEmitter, once } from 'node:events';
+import { writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -125,6 +126,13 @@ export class FakeKubeApi {
       currentContext: 'fake',
     });
     return kubeConfig;
+  }
+
+  /** Writes that kubeconfig to `path` (for a daemon in another process: KUBECONFIG or kubeconfigPath). */
+  async writeKubeconfigFile(path: string): Promise<string> {
+    // JSON is YAML, which is what kubeconfig loaders read.
+    await writeFile(path, this.kubeConfig().exportConfig(), { mode: 0o600 });
+    return path;
   }
 
   async close(): Promise<void> {

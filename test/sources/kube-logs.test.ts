@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { EventEmitter, once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { test } from 'node:test';
 import { KubeConfig } from '@kubernetes/client-node';
@@ -498,4 +501,28 @@ test('build refuses a bad label selector and a kubeconfig without a usable clust
     { name: 'u' },
   );
   refuses({ labelSelector: SELECTOR }, { kubeConfig: plainHttp }, /plain HTTP/);
+});
+
+test('a kubeconfig file is read from kubeconfigPath', OPTIONS, async (t) => {
+  const api = await FakeKubeApi.start();
+  const dir = mkdtempSync(join(tmpdir(), 'kube-logs-'));
+  t.after(async () => {
+    rmSync(dir, { recursive: true, force: true });
+    await api.close();
+  });
+  api.addPod({ name: 'tetragon-0', labels: TETRAGON });
+  api.appendLog(ref('tetragon-0'), 'from a file-configured client');
+  const kubeconfigPath = await api.writeKubeconfigFile(join(dir, 'kubeconfig'));
+  const source = buildKubeLogsSource(
+    { labelSelector: SELECTOR, startAt: 'beginning', kubeconfigPath },
+    { logger: pino({ level: 'silent' }) },
+  );
+  let first: readonly RawLine[] = [];
+  for await (const batch of source.batches()) {
+    first = batch;
+    break;
+  }
+  await source.stop();
+  assert.deepEqual(texts(first), ['from a file-configured client']);
+  assert.equal(api.logRequests(ref('tetragon-0'))[0]?.authorization, 'Bearer fake-token');
 });
