@@ -95,3 +95,50 @@ test('the JSON form carries the data, the column and the title', () => {
   assert.equal(first.title, diagnosticCatalog['wrong-constant-type'].title);
   assert.deepEqual(JSON.parse(JSON.stringify(first)), first);
 });
+
+/** One pattern (and STIX version) that produces each code, so no record of the catalogue is dead. */
+const examples: { readonly [C in PatternDiagnosticCode]: readonly [string, ('2.0' | '2.1')?] } = {
+  'invalid-character': ['[file:name = 1 # 2]'],
+  'unterminated-string': ["[file:name = 'a]"],
+  'invalid-escape': ["[file:name = 'a\\qb']"],
+  'invalid-number': ['[file:size = 01]'],
+  'invalid-timestamp': ["[file:ctime = t'2020-13-01T00:00:00Z']"],
+  'invalid-binary': ["[artifact:payload_bin = b'abc']"],
+  'invalid-hex': ["[file:magic_number_hex = h'abc']"],
+  'unterminated-comment': ["[file:name = 'a'] /*"],
+  'unexpected-token': ['[file:name = ]'],
+  'wrong-constant-type': ['[file:name LIKE 1]'],
+  'hyphen-in-property': ['[file:hashes.SHA-256 = 1]'],
+  'qualifier-not-positive': ["[file:name = 'a'] REPEATS 0 TIMES"],
+  'not-in-version': ['[EXISTS file:name]', '2.0'],
+  'nesting-too-deep': [`${'('.repeat(1200)}[file:name = 'a']${')'.repeat(1200)}`],
+  'invalid-constant': ["[file:name MATCHES '(?=a)']"],
+  'duplicate-qualifier': ["[file:name = 'a'] REPEATS 2 TIMES REPEATS 3 TIMES"],
+  'exists-after-path': ['[file:name EXISTS]'],
+  'contains-operator': ["[file:name CONTAINS 'a']"],
+  'symbol-operator': ["[file:name = 'a' || file:name = 'b']"],
+  'keyword-case': ["[file:name = 'a'] or [file:name = 'b']"],
+  'double-quoted-string': ['[file:name = "a"]'],
+  'missing-brackets': ["file:name = 'a'"],
+  'unbalanced-brackets': ["[file:name = 'a'"],
+  'operator-alias': ["[file:name == 'a']"],
+  'and-across-types': ["[file:name = 'a' AND mutex:name = 'b']"],
+  'unknown-object-type': ["[fiel:name = 'a']"],
+  'unknown-property': ["[file:nam = 'a']"],
+  'unknown-extension': ["[file:extensions.'pe-ext'.imphash = 'a']"],
+  'repeats-once': ["[file:name = 'a'] REPEATS 1 TIMES"],
+  'within-single-observation': ["[file:name = 'a'] WITHIN 5 SECONDS"],
+  'start-not-before-stop': ["[file:name = 'a'] START t'2021-01-01T00:00:00Z' STOP t'2020-01-01T00:00:00Z'"],
+  'empty-set': ['[file:name IN ()]'],
+};
+
+test('every code of the catalogue is produced, with its own severity, by some pattern', () => {
+  for (const code of codes) {
+    const [text, version] = examples[code];
+    const found = analyzePattern(text, { stixVersion: version ?? '2.1' }).diagnostics.find(
+      (d) => d.code === code,
+    );
+    assert.ok(found, `${code} from ${text.slice(0, 60)}`);
+    assert.equal(found.severity, diagnosticCatalog[code].severity);
+  }
+});
