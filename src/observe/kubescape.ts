@@ -23,7 +23,10 @@ export function observeKubescape(alert: JsonRecord, origin: Origin): SensorResul
   const metadata = recordAt(alert, 'BaseRuntimeMetadata') ?? {};
   const time = alertTime(alert, metadata);
   if (time === undefined) return invalid(origin, 'kubescape alert without a valid timestamp');
-  const tree = recordAt(recordAt(alert, 'RuntimeProcessDetails'), 'processTree');
+  const details = recordAt(alert, 'RuntimeProcessDetails');
+  // Older node-agents put the process fields on RuntimeProcessDetails itself, without a tree.
+  const tree =
+    recordAt(details, 'processTree') ?? (integerAt(details, 'pid') === undefined ? undefined : details);
   if (tree === undefined) return invalid(origin, 'kubescape alert without a process tree');
   const set = new ScoSet();
   const kubernetes = kubernetesOf(alert);

@@ -47,7 +47,7 @@ export function timestampFromEpochNanos(nanos: string): Timestamp | undefined {
 export function isCanonicalUtc(text: string): boolean {
   const length = text.length;
   if (length < 20 || text.charCodeAt(length - 1) !== 0x5a || text.charCodeAt(10) !== 0x54) return false;
-  if (text.charCodeAt(0) === 0x30) return false;
+  if (text.charCodeAt(0) === 0x30 || length === 21) return false;
   for (let index = 0; index < length - 1; index++) {
     const code = text.charCodeAt(index);
     const expected = CANONICAL_SHAPE.charCodeAt(Math.min(index, CANONICAL_SHAPE.length - 1));
