@@ -34,7 +34,7 @@ export class ConstantError extends Error {
 /** A constant turned into the value it is compared as. */
 type Operand =
   | { readonly kind: 'string'; readonly value: string }
-  | { readonly kind: 'number'; readonly value: number }
+  | { readonly kind: 'number'; readonly value: number; readonly exact: bigint | undefined }
   | { readonly kind: 'boolean'; readonly value: boolean }
   | { readonly kind: 'timestamp'; readonly value: Timestamp }
   | { readonly kind: 'bytes'; readonly value: Uint8Array };
@@ -44,8 +44,9 @@ export function toOperand(constant: Constant): Operand {
     case 'string':
       return { kind: 'string', value: constant.value };
     case 'integer':
+      return { kind: 'number', value: constant.value, exact: exactInteger(constant.value, constant.raw) };
     case 'float':
-      return { kind: 'number', value: constant.value };
+      return { kind: 'number', value: constant.value, exact: undefined };
     case 'boolean':
       return { kind: 'boolean', value: constant.value };
     case 'timestamp': {
@@ -113,6 +114,26 @@ function stringConstant(value: Constant, operator: string): string {
   return value.value;
 }
 
+/**
+ * An integer constant beyond 2^53 keeps its exact value (from the digits as written): Python compares int
+ * with float exactly, so 9007199254740993 does not equal the double 9007199254740992.
+ */
+function exactInteger(value: number, raw: string): bigint | undefined {
+  if (Number.isSafeInteger(value)) return undefined;
+  try {
+    return BigInt(raw);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Order of a JSON number against a numeric constant, exactly when the constant is a big integer. */
+function compareNumber(v: number, value: number, exact: bigint | undefined): number {
+  if (exact === undefined || !Number.isInteger(v)) return Math.sign(v - value);
+  const big = BigInt(v);
+  return big < exact ? -1 : big > exact ? 1 : 0;
+}
+
 /** `=`: same type, or binary against a string whose code points are all below 256 (compared as bytes). */
 export function equalityTest(operand: Operand): ValueTest {
   switch (operand.kind) {
@@ -123,7 +144,11 @@ export function equalityTest(operand: Operand): ValueTest {
           ? v === operand.value
           : v instanceof Uint8Array && asBytes !== undefined && bytesEqual(v, asBytes);
     }
-    case 'number':
+    case 'number': {
+      const { value, exact } = operand;
+      if (exact === undefined) return (v) => v === value;
+      return (v) => typeof v === 'number' && compareNumber(v, value, exact) === 0;
+    }
     case 'boolean':
       return (v) => v === operand.value;
     case 'timestamp':
@@ -194,7 +219,7 @@ function orderComparator(operand: Operand): (value: unknown) => number | undefin
       };
     }
     case 'number':
-      return (v) => (typeof v === 'number' ? Math.sign(v - operand.value) : undefined);
+      return (v) => (typeof v === 'number' ? compareNumber(v, operand.value, operand.exact) : undefined);
     case 'boolean':
       return () => undefined;
     case 'timestamp':
@@ -225,9 +250,9 @@ function compileIn(set: SetConstant): ValueTest {
   const kinds = new Set(operands.map((o) => o.kind));
   if (kinds.size > 1) throw new ConstantError('IN set mixes constants of different types', set);
   const [kind] = kinds;
-  if (kind === 'timestamp') {
+  if (kind === 'timestamp' || operands.some((o) => o.kind === 'number' && o.exact !== undefined)) {
     const tests = operands.map(equalityTest);
-    return (v) => typeof v === 'string' && tests.some((test) => test(v));
+    return (v) => tests.some((test) => test(v));
   }
   if (kind === 'bytes') {
     const members = operands.map((o) => o.value as Uint8Array);

@@ -82,6 +82,18 @@ test('ordering: numbers, strings by code point, no order between types or for bo
   assert.ok(holds("x-s:v > '\uE000'", [{ type: 'x-s', v: '\u{1F600}' }]), 'astral after private use');
 });
 
+test('integers beyond 2^53 compare exactly, as Python does (the double 2^53 is not 2^53 + 1)', () => {
+  const big = [{ type: 'x-n', v: 2 ** 53 }];
+  assert.ok(holds('x-n:v = 9007199254740992', big));
+  assert.ok(!holds('x-n:v = 9007199254740993', big));
+  assert.ok(holds('x-n:v < 9007199254740993', big));
+  assert.ok(!holds('x-n:v >= 9007199254740993', big));
+  assert.ok(!holds('x-n:v IN (9007199254740993, 1)', big));
+  assert.ok(holds('x-n:v IN (9007199254740993, 9007199254740992)', big));
+  assert.ok(holds('x-n:v > -9007199254740993', big));
+  assert.ok(holds('x-n:v < 9007199254740993', [{ type: 'x-n', v: 0.5 }]));
+});
+
 test('IN: set membership; integers and floats mix, booleans do not (the reference lets True equal 1)', () => {
   expectAll([
     ["file:name IN ('b', 'a')", true],
