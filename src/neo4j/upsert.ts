@@ -189,49 +189,64 @@ function referencedIds(objects: readonly StixObject[]): Set<string> {
   return ids;
 }
 
+interface Plan {
+  readonly counts: UpsertCounts;
+  readonly warnings: UpsertWarning[];
+  /** Objects to write: new ones and newer versions. */
+  readonly toWrite: StixObject[];
+  /** The stored versions being replaced, whose edges go. */
+  readonly replaced: StixObject[];
+}
+
+function plan(objects: readonly StixObject[], stored: ReadonlyMap<string, StixObject>): Plan {
+  const result: Plan = {
+    counts: { created: 0, updated: 0, unchanged: 0, olderIgnored: 0, placeholders: 0, edges: 0 },
+    warnings: [],
+    toWrite: [],
+    replaced: [],
+  };
+  for (const object of objects) {
+    const previous = stored.get(object.id);
+    const decision = decide(object, previous);
+    if (decision === 'create') result.counts.created += 1;
+    if (decision === 'unchanged') result.counts.unchanged += 1;
+    if (decision === 'create' || decision === 'update') result.toWrite.push(object);
+    if (previous === undefined) continue;
+    const [version, storedVersion] = [versionOf(object), versionOf(previous)];
+    if (decision === 'older') {
+      result.counts.olderIgnored += 1;
+      result.warnings.push({
+        id: object.id,
+        message: `a newer version (${storedVersion}) is stored; ignored`,
+      });
+    }
+    if (decision === 'update') {
+      result.counts.updated += 1;
+      result.replaced.push(previous);
+      if (version !== undefined && version === storedVersion) {
+        result.warnings.push({
+          id: object.id,
+          message: `changed without a new 'modified' (${version}); replaced`,
+        });
+      }
+    }
+  }
+  return result;
+}
+
 /** Upserts the objects (already validated) and their edges within `tx`. */
 export async function upsertObjects(
   tx: ManagedTransaction,
   input: readonly StixObject[],
 ): Promise<UpsertResult> {
   const objects = newestPerId(input);
-  const stored = await readStored(
-    tx,
-    objects.map((object) => object.id),
+  const { counts, warnings, toWrite, replaced } = plan(
+    objects,
+    await readStored(
+      tx,
+      objects.map((o) => o.id),
+    ),
   );
-  const counts: UpsertCounts = {
-    created: 0,
-    updated: 0,
-    unchanged: 0,
-    olderIgnored: 0,
-    placeholders: 0,
-    edges: 0,
-  };
-  const warnings: UpsertWarning[] = [];
-  const toWrite: StixObject[] = [];
-  const replaced: StixObject[] = [];
-  for (const object of objects) {
-    const previous = stored.get(object.id);
-    const decision = decide(object, previous);
-    if (decision === 'create') counts.created += 1;
-    if (decision === 'unchanged') counts.unchanged += 1;
-    if (decision === 'older') {
-      counts.olderIgnored += 1;
-      warnings.push({
-        id: object.id,
-        message: `a newer version (${versionOf(previous ?? object)}) is stored; ignored`,
-      });
-    }
-    if (decision === 'update') {
-      counts.updated += 1;
-      if (previous !== undefined) replaced.push(previous);
-      const version = versionOf(object);
-      if (version !== undefined && previous !== undefined && version === versionOf(previous)) {
-        warnings.push({ id: object.id, message: `changed without a new 'modified' (${version}); replaced` });
-      }
-    }
-    if (decision === 'create' || decision === 'update') toWrite.push(object);
-  }
   await writeNodes(tx, toWrite.map(nodeOf));
   await removeOldEdges(tx, replaced);
   counts.placeholders = await ensurePlaceholders(tx, referencedIds(toWrite));
