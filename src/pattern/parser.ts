@@ -58,7 +58,13 @@ export interface ParseResult {
  */
 export function parsePattern(text: string, options: ParseOptions = {}): Pattern {
   const result = parseWithDiagnostics(text, options);
-  const first = result.diagnostics.find((d) => d.severity === 'error');
+  // The first error by position (recovery may report an enclosing error after the ones inside it).
+  const first = result.diagnostics
+    .filter((d) => d.severity === 'error')
+    .reduce<PatternDiagnostic | undefined>(
+      (earliest, d) => (earliest === undefined || d.start < earliest.start ? d : earliest),
+      undefined,
+    );
   if (first !== undefined || result.pattern === null) throw toSyntaxError(text, first);
   return result.pattern;
 }

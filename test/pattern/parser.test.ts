@@ -314,6 +314,12 @@ test('errors carry the 1-based column, the offending token, what was expected an
     { text: '[a:x = "y"]', column: 8, token: '"y"', code: 'double-quoted-string' },
     { text: "a:x = 'y'", column: 1, token: "a:x = 'y'", code: 'missing-brackets' },
     { text: "a:x = 'y']", column: 1, token: "a:x = 'y']", code: 'missing-brackets' },
+    {
+      text: "a:x = 'y' AND a:z LIKE 1",
+      column: 1,
+      token: "a:x = 'y' AND a:z LIKE 1",
+      code: 'missing-brackets',
+    },
     { text: '[a:x-y = 1]', column: 4, token: 'x-y', code: 'hyphen-in-property' },
     { text: '[a:x > true]', column: 8, token: 'true', code: 'wrong-constant-type' },
     { text: '[a:x LIKE 1]', column: 11, token: '1', code: 'wrong-constant-type', expected: ['a string'] },
