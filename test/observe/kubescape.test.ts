@@ -75,3 +75,25 @@ test("the node-agent's own log lines are irrelevant", () => {
     assert.equal(result.reason, 'irrelevant');
   }
 });
+
+test('an older alert with the process fields on RuntimeProcessDetails itself (no tree) still maps', () => {
+  const alert = JSON.parse(line(ours, 1)) as Record<string, unknown>;
+  const details = {
+    pid: 733,
+    comm: 'nc',
+    ppid: 519,
+    pcomm: 'bash',
+    uid: 1000,
+    cmdline: 'nc 198.51.100.7 4444',
+    path: '/usr/bin/nc',
+  };
+  const observation = observeText(JSON.stringify({ ...alert, RuntimeProcessDetails: details }));
+  const process = subject(observation);
+  assert.equal(process.pid, 733);
+  assert.equal(deref(observation, process.parent_ref).pid, 519);
+  const noProcess = createObserver().observe({
+    text: JSON.stringify({ ...alert, RuntimeProcessDetails: {} }),
+    origin: { source: 'test' },
+  });
+  assert.ok(isSkip(noProcess) && noProcess.reason === 'invalid-event');
+});
