@@ -47,3 +47,17 @@ test('a lone indicator is irrelevant', () => {
   assert.ok(isSkip(result));
   assert.equal(result.reason, 'irrelevant');
 });
+
+test('an observation written as a bundle reads back as the same observation', () => {
+  const original = observeText(fixtureLines('tetragon.jsonl')[0] ?? '');
+  const bundle = {
+    type: 'bundle',
+    id: 'bundle--0c6a4f4e-5a8b-4c2d-9e1f-3a2b1c0d9e8f',
+    objects: [original.observedData, ...original.objects.values()],
+  };
+  const read = observeText(JSON.stringify(bundle));
+  assert.deepEqual(read.observedData, original.observedData);
+  assert.deepEqual(new Set(read.objects.keys()), new Set(original.objects.keys()));
+  assert.equal(read.time, original.time);
+  assert.deepEqual(read.context, original.context);
+});
