@@ -259,7 +259,9 @@ test('stop closes the server and ends the batches', async () => {
   const { source, port } = await started();
   assert.equal((await post(port, eventList([auditEvent('1')]))).status, 200);
   const iterator = source.batches()[Symbol.asyncIterator]();
+  assert.equal(source.ready(), true);
   await source.stop();
+  assert.equal(source.ready(), false);
   assert.equal((await take(iterator, 5)).length, 1, 'queued events are still read');
   assert.equal((await iterator.next()).done, true);
   await assert.rejects(post(port, eventList([auditEvent('2')])), /ECONNREFUSED/);

@@ -414,9 +414,12 @@ test('a failing watch stops the informer, which is restarted with backoff', OPTI
     api.failNext('watch', 500, 3);
   });
   try {
+    await h.api.waitForWatchRequests(2);
+    assert.equal(h.source.ready(), false, 'not ready while the watch fails');
     await h.api.waitForWatchRequests(4);
     h.api.addPod({ name: 'second', labels: TETRAGON });
     await h.waitUntil(() => h.source.followedContainers().length === 2);
+    assert.equal(h.source.ready(), true, 'ready again once an event came');
     assert.deepEqual(h.delays.slice(0, 3), [50, 100, 200]);
     assert.equal(h.source.telemetry().informerRestarts, 3);
     assert.ok(h.logCodes.includes('KUBE_LOGS_INFORMER_ERROR'));

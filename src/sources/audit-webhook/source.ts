@@ -98,6 +98,11 @@ export class AuditWebhookSource implements Source {
     await closed;
   }
 
+  /** For /readyz: listening, and not stopped. */
+  ready(): boolean {
+    return this.server.listening && !this.stopped;
+  }
+
   counters(): SourceCounters {
     return this.events.sourceCounters();
   }

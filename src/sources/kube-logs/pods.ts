@@ -65,6 +65,8 @@ export class PodWatcher {
   private readonly backoff: Backoff;
   private readonly stopping = new AbortController();
   private firstListUids: ReadonlySet<string> | undefined;
+  /** The last list or watch event succeeded; false from an informer error until it recovers. */
+  private connected = false;
 
   constructor(
     private readonly options: PodWatcherOptions,
@@ -82,6 +84,7 @@ export class PodWatcher {
           options.events.watchLineUnparsable(error);
         },
         event: () => {
+          this.connected = true;
           this.backoff.reset();
         },
       },
@@ -106,6 +109,11 @@ export class PodWatcher {
   }
 
   /** Whether the pod was in the first successful list (as opposed to created while the source ran). */
+  /** Whether the informer is in touch with the API server: listed, and not failed since. */
+  isConnected(): boolean {
+    return this.connected;
+  }
+
   wasInFirstList(uid: string): boolean {
     return this.firstListUids?.has(uid) ?? false;
   }
@@ -126,6 +134,7 @@ export class PodWatcher {
 
   private async restartAfter(error: unknown): Promise<void> {
     if (this.stopping.signal.aborted) return;
+    this.connected = false;
     const delayMs = this.backoff.next();
     this.options.events.informerError(error, delayMs);
     await this.options.delay(delayMs, this.stopping.signal);
@@ -148,6 +157,7 @@ export class PodWatcher {
       else this.options.events.podInvalid(parsed.error);
     }
     this.firstListUids ??= new Set(pods.map((pod) => pod.metadata.uid));
+    this.connected = true;
     this.backoff.reset();
     const metadata = new V1ListMeta();
     metadata.resourceVersion = list.metadata?.resourceVersion ?? '';

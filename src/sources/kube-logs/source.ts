@@ -128,6 +128,11 @@ export class KubeLogsSource implements Source {
     await Promise.all(running.map(({ running: done }) => done));
   }
 
+  /** For /readyz: the pod informer has listed the pods and has not failed since. */
+  ready(): boolean {
+    return this.watcher.isConnected();
+  }
+
   /** Lines and bytes read, and lines lost (not the overlap dropped on purpose), as every source reports. */
   counters(): SourceCounters {
     return this.events.sourceCounters();
