@@ -85,8 +85,22 @@ function startOf(
   return saved !== undefined && saved.offset <= entry.identity.size ? saved : { offset: 0, line: 0 };
 }
 
-/** Opens every rotated file that exists, newest first. */
+/** Scans that met a rotation in progress are retried; rotation is a few renames, so this settles fast. */
+const MAX_CHAIN_SCANS = 10;
+
+/**
+ * Opens every rotated file that exists, newest first. A rotation in the middle of the scan could show one
+ * file twice or hide one, so the scan is repeated until every path still holds the file opened from it.
+ */
 async function openChain(config: TailSourceConfig): Promise<ChainEntry[]> {
+  for (let scan = 1; ; scan++) {
+    const chain = await scanChain(config);
+    if (scan >= MAX_CHAIN_SCANS || (await isSettled(config, chain))) return chain;
+    await Promise.all(chain.map((entry) => entry.handle.close()));
+  }
+}
+
+async function scanChain(config: TailSourceConfig): Promise<ChainEntry[]> {
   const chain: ChainEntry[] = [];
   for (const path of rotatedPaths(config)) {
     const handle = await openIfExists(path);
@@ -102,6 +116,18 @@ async function openChain(config: TailSourceConfig): Promise<ChainEntry[]> {
     }
   }
   return chain;
+}
+
+/** Whether each rotated path still holds the file opened from it (or still nothing), with no file twice. */
+async function isSettled(config: TailSourceConfig, chain: readonly ChainEntry[]): Promise<boolean> {
+  const opened = new Map(chain.map((entry) => [entry.path, entry.identity]));
+  for (const path of rotatedPaths(config)) {
+    const now = await stat(path).catch(() => undefined);
+    const then = opened.get(path);
+    if ((now === undefined) !== (then === undefined)) return false;
+    if (now !== undefined && then !== undefined && !sameFile(now, then)) return false;
+  }
+  return new Set(chain.map((entry) => `${entry.identity.dev}:${entry.identity.ino}`)).size === chain.length;
 }
 
 async function fingerprintAt(path: string, maxBytes: number): Promise<string | undefined> {

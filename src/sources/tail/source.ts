@@ -158,6 +158,14 @@ export class TailSource implements Source {
       this.waitingAnnounced = true;
       return 'idle';
     }
+    if (this.lastFinished !== undefined) {
+      // A rotation between the backlog check and this open would hide a file in path.1: check again.
+      this.backlog = await backlogAfterRotation(this.config, this.checkpoints, this.lastFinished);
+      if (this.backlog.length > 0) {
+        await opening.file.close();
+        return [];
+      }
+    }
     this.lastFinished = undefined;
     return this.follow(opening.file, opening.from);
   }
