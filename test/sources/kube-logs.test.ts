@@ -529,3 +529,23 @@ test('a kubeconfig file is read from kubeconfigPath', OPTIONS, async (t) => {
   assert.deepEqual(texts(first), ['from a file-configured client']);
   assert.equal(api.logRequests(ref('tetragon-0'))[0]?.authorization, 'Bearer fake-token');
 });
+
+test('a container that stops and runs again is read on from where it stopped', OPTIONS, async () => {
+  const target = ref('tetragon-0');
+  const h = await harness({}, (api) => api.addPod({ name: 'tetragon-0', labels: TETRAGON }));
+  try {
+    h.api.appendLog(target, 'before the restart');
+    await h.waitForLines(1);
+    h.api.setContainerState(target, 'terminated');
+    await h.waitUntil(() => h.api.openLogStreams(target) === 0);
+    h.api.setContainerState(target, 'running');
+    h.api.appendLog(target, 'after the restart');
+    await h.waitForLines(2);
+    assert.deepEqual(texts(h.lines), ['before the restart', 'after the restart']);
+    const requests = h.api.logRequests(target);
+    assert.ok(requests.length >= 2);
+    assert.ok(requests.slice(1).every((request) => request.query.sinceTime !== undefined));
+  } finally {
+    await h.close();
+  }
+});
