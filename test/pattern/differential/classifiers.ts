@@ -5,7 +5,13 @@
  * explains the disagreement only if that repaired answer equals ours.
  */
 import type { GeneratedCase } from './generator.js';
-import { comparisonsOf, qualifiersOf, type Repairs } from './pattern-tree.js';
+import {
+  comparisonsOf,
+  qualifiersOf,
+  type ObservationNode,
+  type Qualifier,
+  type Repairs,
+} from './pattern-tree.js';
 import type { ReferenceAnswer } from './reference-process.js';
 
 /** Our engine's answer: a match result, a PatternSyntaxError, or any other exception (a crash: never explained). */
@@ -57,11 +63,40 @@ function referenceFailure(disagreement: Disagreement): string | undefined {
   return undefined;
 }
 
+/** Whether a chain of qualifiers on one expression repeats a kind (`… REPEATS 2 TIMES REPEATS 3 TIMES`). */
+function hasDuplicateQualifier(
+  node: ObservationNode,
+  chain: ReadonlySet<Qualifier['kind']> = new Set(),
+): boolean {
+  switch (node.kind) {
+    case 'leaf':
+      return false;
+    case 'qualified':
+      return (
+        chain.has(node.qualifier.kind) ||
+        hasDuplicateQualifier(node.expression, new Set([...chain, node.qualifier.kind]))
+      );
+    default:
+      return hasDuplicateQualifier(node.left) || hasDuplicateQualifier(node.right);
+  }
+}
+
+/**
+ * The reference accepts two qualifiers of one kind (ref-accepts-duplicate-qualifier); we reject the pattern.
+ * The generator never writes one, but shrinking can (dropping the operator between two qualifiers).
+ */
+function duplicateQualifier(disagreement: Disagreement): string | undefined {
+  const { ours, theirs, generated } = disagreement;
+  return 'error' in ours && 'matched' in theirs && hasDuplicateQualifier(generated.tree)
+    ? 'ref-accepts-duplicate-qualifier'
+    : undefined;
+}
+
 /** The deviations that explain a disagreement, or undefined when none does. */
 export async function classify(disagreement: Disagreement): Promise<readonly string[] | undefined> {
   const { ours, generated } = disagreement;
   if ('crash' in ours) return undefined;
-  const failure = referenceFailure(disagreement);
+  const failure = referenceFailure(disagreement) ?? duplicateQualifier(disagreement);
   if (failure !== undefined) return [failure];
   const applicable = REPAIRS.filter((r) => r.applies(generated));
   for (const repair of applicable) {

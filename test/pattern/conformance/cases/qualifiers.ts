@@ -228,6 +228,22 @@ const startStop: ConformanceCase[] = [
 
 const combined: ConformanceCase[] = [
   rule(
+    'two qualifiers of one type are invalid (MUST NOT have more than one)',
+    `${A} REPEATS 2 TIMES REPEATS 2 TIMES`,
+    [fileAt('a', 0, 4)],
+    syntaxError(35, 'REPEATS'),
+    { referenceDeviation: 'ref-accepts-duplicate-qualifier' },
+  ),
+  rule(
+    'two WITHIN qualifiers are invalid',
+    `${A} WITHIN 5 SECONDS WITHIN 6 SECONDS`,
+    [fileAt('a', 0)],
+    syntaxError(36, 'WITHIN'),
+    {
+      referenceDeviation: 'ref-accepts-duplicate-qualifier',
+    },
+  ),
+  rule(
     'REPEATS then WITHIN then START/STOP',
     `${A} REPEATS 2 TIMES WITHIN 10 SECONDS ${START}`,
     [fileAt('a', 150), fileAt('a', 155)],

@@ -54,6 +54,8 @@ const errors: ConformanceCase[] = [
   invalid('CONTAINS is not a STIX operator', "[file:name CONTAINS 'a']", 'CONTAINS', 'CONTAINS'),
   invalid('EXISTS comes before the path, not after', '[file:name EXISTS]', 'EXISTS', 'EXISTS'),
   invalid('EXISTS needs a path', '[EXISTS]', ']', ']'),
+  // NOT may start a comparison (NOT EXISTS), so the offending token is `file`, where EXISTS was expected.
+  invalid('NOT goes between the path and the operator', "[NOT file:name = 'a']", 'file', 'file'),
   invalid('a dangling AND inside brackets', "[file:name = 'a' AND]", ']', ']'),
   invalid('a dangling OR inside brackets', "[file:name = 'a' OR ]", ']', ']'),
   invalid('a dangling observation AND', "[file:name = 'a'] AND", '', ''),
