@@ -13,6 +13,12 @@ const RFC3339 = /^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}:\d{2})(?:\.(\d+))?([Zz]|[
  * zero time `0001-01-01T00:00:00Z`, which sensors write when they do not know.
  */
 export function timestampFromText(text: string): Timestamp | undefined {
+  if (isCanonicalUtc(text)) {
+    // The common form: Date.parse reads it (to the millisecond); the digits beyond are added.
+    const ms = Date.parse(text);
+    if (!Number.isNaN(ms))
+      return { iso: text, ms: text.length > 24 ? ms + Number(`0.${text.slice(23, -1)}`) : ms };
+  }
   const parts = RFC3339.exec(text);
   if (parts === null) return undefined;
   const [, date = '', clock = '', fraction, zone = 'Z'] = parts;
