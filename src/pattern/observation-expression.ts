@@ -11,8 +11,10 @@
  * - `A FOLLOWEDBY B`: as AND, and some choice of times lets all of A come no later than all of B: the latest
  *   `first_observed` in A is at most the earliest `last_observed` in B;
  * - `REPEATS n TIMES`: n bindings of the expression, pairwise distinct in their observations;
- * - `WITHIN s SECONDS`: some window of s seconds touches every observation's [first_observed, last_observed]
- *   (the latest first_observed is at most s after the earliest last_observed);
+ * - `WITHIN s SECONDS`: some choice of instants puts them all less than s seconds apart (the latest
+ *   first_observed is less than s after the earliest last_observed). STIX 2.1 §9.5.1: the most recent timestamp
+ *   "MUST NOT be equal to or later than" the earliest plus the window. Deviation: the reference accepts exactly
+ *   s apart (its interval overlap counts touching ends);
  * - `START t1 STOP t2`: every observation's interval meets [t1, t2): first_observed < t2 and last_observed ≥ t1.
  * Bindings that use the same observations the same number of times are interchangeable, so each operator keeps
  * one of each (the reference enumerates every instance permutation). Worst-case cost still grows with
@@ -229,6 +231,8 @@ function maxCopies(
  * observed.
  */
 function union(batch: readonly TimedObservation[], a: Binding, b: Binding, copies = 1): Binding | undefined {
+  // Zero copies adds nothing; an entry with count 0 would wrongly take part in time checks.
+  if (copies === 0) return a;
   const counts = new Map(a.counts);
   for (const [index, count] of b.counts) {
     const sum = (counts.get(index) ?? 0) + count * copies;
@@ -244,7 +248,7 @@ function union(batch: readonly TimedObservation[], a: Binding, b: Binding, copie
 
 function withinSeconds(batch: readonly TimedObservation[], binding: Binding, seconds: number): boolean {
   const windowEnd = addSeconds(earliestLastObserved(batch, binding), seconds);
-  return compareTimestamps(latestFirstObserved(batch, binding), windowEnd) <= 0;
+  return compareTimestamps(latestFirstObserved(batch, binding), windowEnd) < 0;
 }
 
 function inWindow(

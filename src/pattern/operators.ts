@@ -62,23 +62,17 @@ export function toOperand(constant: Constant): Operand {
 
 /**
  * The test for `path [NOT] <operator> value` on one selected value; `value` is null only for EXISTS (whose NOT
- * the caller applies to the whole path). NOT inverts the operator's result, except that an ordering between
- * values of types that have no common order stays false (as in the reference matcher).
+ * the caller applies to the whole path). NOT negates the comparison (STIX 2.1 §9.6.1), so a type mismatch,
+ * false, becomes true under NOT. Deviation: for < > <= >= on incompatible types the reference returns false
+ * before applying NOT.
  */
 export function compileValueTest(
   operator: ComparisonOperator,
   value: Constant | SetConstant | null,
   negated: boolean,
 ): ValueTest {
-  if (value !== null && value.kind !== 'set' && isOrdering(operator)) {
-    return orderTest(operator, toOperand(value), negated);
-  }
   const test = compilePositiveTest(operator, value);
   return negated ? (v) => !test(v) : test;
-}
-
-function isOrdering(operator: ComparisonOperator): operator is '<' | '>' | '<=' | '>=' {
-  return operator === '<' || operator === '>' || operator === '<=' || operator === '>=';
 }
 
 function compilePositiveTest(operator: ComparisonOperator, value: Constant | SetConstant | null): ValueTest {
@@ -98,7 +92,7 @@ function compilePositiveTest(operator: ComparisonOperator, value: Constant | Set
     case '>':
     case '<=':
     case '>=':
-      return orderTest(operator, toOperand(value), false);
+      return orderTest(operator, toOperand(value));
     case 'LIKE':
       return likeTest(stringConstant(value, operator), value);
     case 'MATCHES':
@@ -179,18 +173,16 @@ function bytesOf(value: unknown): Uint8Array | undefined {
 }
 
 /**
- * `< > <= >=`: numbers, strings (by code point), timestamps and bytes; booleans have no order. Values of a
- * type with no order against the constant fail, NOT or not. A string against bytes that cannot be read as
- * bytes (a code point over 255) is unordered instead: false, and true under NOT (the reference's ValueError path).
+ * `< > <= >=`: numbers, strings (by code point), timestamps and bytes; booleans have no order. Values of a type
+ * with no order against the constant, and strings against bytes that cannot be read as bytes (a code point
+ * over 255), make the comparison false.
  */
-function orderTest(operator: '<' | '>' | '<=' | '>=', operand: Operand, negated: boolean): ValueTest {
+function orderTest(operator: '<' | '>' | '<=' | '>=', operand: Operand): ValueTest {
   const accept = orderAcceptor(operator);
   const compare = orderComparator(operand);
   return (v) => {
     const order = compare(v);
-    if (order === undefined) return false;
-    const result = !Number.isNaN(order) && accept(order);
-    return negated ? !result : result;
+    return order !== undefined && !Number.isNaN(order) && accept(order);
   };
 }
 

@@ -1,6 +1,7 @@
 /**
- * MATCHES: the reference matcher runs Python's `re.search` (no flags) on NFC-normalised strings. We run the
- * same expressions on re2js, a linear-time engine, so no indicator can hang the process (no catastrophic
+ * MATCHES: a search (not anchored) on NFC-normalised strings, with DOTALL (STIX 2.1 §9.6.1: "The search
+ * function MUST be used. The DOTALL option MUST be specified."; deviation: the reference runs Python's
+ * `re.search` without DOTALL, so there `.` does not match a line feed). We run the expressions on re2js, a linear-time engine, so no indicator can hang the process (no catastrophic
  * backtracking). Python syntax that RE2 spells differently is translated; what RE2 cannot run at all
  * (backreferences, lookaround, atomic groups, possessive quantifiers, conditionals, verbose mode) is
  * rejected when the pattern is compiled.
@@ -47,7 +48,7 @@ export function compileRegex(source: string): CompiledRegex {
 
 function compileWithRe2(source: string): RE2JS {
   try {
-    return RE2JS.compile(source);
+    return RE2JS.compile(source, RE2JS.DOTALL);
   } catch (error) {
     const detail =
       error instanceof Error ? error.message.replace(/^error parsing regexp: /, '') : String(error);

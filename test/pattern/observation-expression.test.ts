@@ -54,18 +54,25 @@ test('FOLLOWEDBY orders at nanosecond precision (the reference stops at microsec
   assert.ok(matchPattern(`${B} FOLLOWEDBY ${A}`, [a, b]));
 });
 
-test('WITHIN: a window of that many seconds touches every observation interval', () => {
+test('WITHIN: some instants less than that many seconds apart (exactly the window apart is out; the reference lets it in)', () => {
   const a0 = named('a', { first: at(0) });
   const b10 = named('b', { first: at(10) });
-  assert.ok(matchPattern(`(${A} AND ${B}) WITHIN 10 SECONDS`, [a0, b10]), 'touching counts');
+  assert.ok(!matchPattern(`(${A} AND ${B}) WITHIN 10 SECONDS`, [a0, b10]), 'exactly the window apart');
+  assert.ok(
+    matchPattern(`(${A} AND ${B}) WITHIN 10.000000001 SECONDS`, [a0, b10]),
+    'a nanosecond more is enough',
+  );
   assert.ok(!matchPattern(`(${A} AND ${B}) WITHIN 9 SECONDS`, [a0, b10]));
   assert.ok(!matchPattern(`(${A} AND ${B}) WITHIN 9.999 SECONDS`, [a0, b10]));
-  assert.ok(matchPattern(`(${A} AND ${B}) WITHIN 0.5 SECONDS`, [a0, named('b', { first: at(0.5) })]));
+  assert.ok(matchPattern(`(${A} AND ${B}) WITHIN 0.5 SECONDS`, [a0, named('b', { first: at(0.25) })]));
   const long = named('b', { first: at(3), last: at(100) });
-  assert.ok(matchPattern(`(${A} AND ${B}) WITHIN 3 SECONDS`, [a0, long]));
-  assert.ok(!matchPattern(`(${A} AND ${B}) WITHIN 2 SECONDS`, [a0, long]));
-  assert.ok(matchPattern(`(${A} REPEATS 2 TIMES) WITHIN 20 SECONDS`, [a0, named('a', { first: at(20) })]));
-  assert.ok(!matchPattern(`(${A} REPEATS 2 TIMES) WITHIN 19 SECONDS`, [a0, named('a', { first: at(20) })]));
+  assert.ok(
+    matchPattern(`(${A} AND ${B}) WITHIN 3.5 SECONDS`, [a0, long]),
+    'the start of a long interval counts',
+  );
+  assert.ok(!matchPattern(`(${A} AND ${B}) WITHIN 3 SECONDS`, [a0, long]));
+  assert.ok(matchPattern(`(${A} REPEATS 2 TIMES) WITHIN 21 SECONDS`, [a0, named('a', { first: at(20) })]));
+  assert.ok(!matchPattern(`(${A} REPEATS 2 TIMES) WITHIN 20 SECONDS`, [a0, named('a', { first: at(20) })]));
   assert.ok(matchPattern(`${A} WITHIN 1 SECONDS`, [a0]), 'one observation is always within');
 });
 
@@ -106,6 +113,29 @@ test('REPEATS counts distinct observations, of the repeated expression as a whol
   assert.ok(matchPattern(`(${A} FOLLOWEDBY ${B}) REPEATS 1 TIMES`, [a0, b1]));
   assert.ok(!matchPattern(`(${A} FOLLOWEDBY ${B}) REPEATS 2 TIMES`, [a0, b1, a2]), 'only one b');
   assert.ok(matchPattern(`(${A} AND ${B}) REPEATS 2 TIMES`, [a0, b1, a2, named('b', { first: at(3) })]));
+});
+
+test('REPEATS tries other repetitions when an enclosing qualifier or operator rejects the first (found by the differential test)', () => {
+  const a = (seconds: number) => named('a', { first: at(seconds) });
+  assert.ok(matchPattern(`${A} REPEATS 2 TIMES WITHIN 10 SECONDS`, [a(100), a(5), a(6)]));
+  assert.ok(!matchPattern(`${A} REPEATS 2 TIMES WITHIN 10 SECONDS`, [a(100), a(5), a(60)]));
+  assert.ok(
+    matchPattern(`${B} FOLLOWEDBY ${A} REPEATS 2 TIMES`, [a(0), named('b', { first: at(10) }), a(20), a(30)]),
+  );
+  assert.ok(
+    !matchPattern(`${B} FOLLOWEDBY ${A} REPEATS 2 TIMES`, [a(0), named('b', { first: at(10) }), a(20)]),
+  );
+});
+
+test('nested REPEATS over too few observations answers false without an exhaustive search (found by the differential test)', () => {
+  const observations = [0, 1, 2].map((s) => named('a', { first: at(s) }));
+  assert.ok(!matchPattern(`(${A} REPEATS 2 TIMES OR ${B}) REPEATS 3 TIMES`, observations));
+  assert.ok(
+    matchPattern(`(${A} REPEATS 2 TIMES OR ${B}) REPEATS 3 TIMES`, [
+      ...observations,
+      ...[3, 4, 5].map((s) => named('a', { first: at(s) })),
+    ]),
+  );
 });
 
 test('a large REPEATS count fails fast when there are not enough observations', () => {
