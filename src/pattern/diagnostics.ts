@@ -240,6 +240,12 @@ export function createDiagnostic(
   };
 }
 
+/** `a`, `a or b`, `a, b or c`: the alternatives of an "expected …" message. */
+export function joinAlternatives(items: readonly string[]): string {
+  if (items.length <= 1) return items[0] ?? 'something else';
+  return `${items.slice(0, -1).join(', ')} or ${items[items.length - 1] ?? ''}`;
+}
+
 /** 1-based column of an offset (patterns are one line; a newline counts as one column). */
 export function columnOf(offset: number): number {
   return offset + 1;

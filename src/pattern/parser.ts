@@ -19,6 +19,7 @@ import type {
 import {
   classifyMistake,
   createDiagnostic,
+  joinAlternatives,
   type PatternDiagnostic,
   type PatternDiagnosticCode,
 } from './diagnostics.js';
@@ -26,6 +27,7 @@ import { PatternSyntaxError } from './errors.js';
 import { isValidTimestamp, tokenize } from './lexer.js';
 import {
   comparisonPrecedence,
+  constantOf,
   describeLiteralKind,
   describeToken,
   isLiteralKind,
@@ -34,6 +36,7 @@ import {
   type PrecedenceTable,
   type StixVersion,
   type Token,
+  TokenCursor,
   type TokenKind,
 } from './tokens.js';
 import type { TimestampConstant } from './ast.js';
@@ -108,32 +111,25 @@ const ABORT = new Abort();
 
 const COMPARISON_SYNC: ReadonlySet<TokenKind> = new Set(['AND', 'OR', ']', ')', 'FOLLOWEDBY', 'end']);
 const OBSERVATION_SYNC: ReadonlySet<TokenKind> = new Set(['AND', 'OR', 'FOLLOWEDBY', ')', '[', 'end']);
-const COMPARISON_OPERATORS: Readonly<Partial<Record<TokenKind, ComparisonOperator>>> = {
-  '=': '=',
-  '!=': '!=',
-  '<': '<',
-  '>': '>',
-  '<=': '<=',
-  '>=': '>=',
-  IN: 'IN',
-  LIKE: 'LIKE',
-  MATCHES: 'MATCHES',
-  ISSUBSET: 'ISSUBSET',
-  ISSUPERSET: 'ISSUPERSET',
-};
-const OPERATOR_NAMES = [
-  "'='",
-  "'!='",
-  "'<'",
-  "'>'",
-  "'<='",
-  "'>='",
-  "'IN'",
-  "'LIKE'",
-  "'MATCHES'",
-  "'ISSUBSET'",
-  "'ISSUPERSET'",
-];
+/** The comparison operators that take a value; the token kind is the operator (`==` and `<>` lex as = and !=). */
+const VALUE_OPERATORS: ReadonlySet<TokenKind> = new Set<ComparisonOperator>([
+  '=',
+  '!=',
+  '<',
+  '>',
+  '<=',
+  '>=',
+  'IN',
+  'LIKE',
+  'MATCHES',
+  'ISSUBSET',
+  'ISSUPERSET',
+]);
+function isValueOperator(kind: TokenKind): kind is TokenKind & ComparisonOperator {
+  return VALUE_OPERATORS.has(kind);
+}
+const OPERATOR_NAMES = [...VALUE_OPERATORS].map((operator) => `'${operator}'`);
+/** Which constants an operator takes (STIX grammar: primitiveLiteral, orderableLiteral, StringLiteral). */
 const PRIMITIVE: readonly LiteralKind[] = [
   'string',
   'integer',
@@ -151,12 +147,9 @@ export interface FailOptions {
   readonly message?: string;
   readonly hint?: string;
   readonly span?: Span;
-  /** Report without aborting: the parser can carry on where it is. */
-  readonly soft?: boolean;
 }
 
-class Parser {
-  private position = 0;
+class Parser extends TokenCursor {
   private depth = 0;
   /** Where the last error was reported; a second error at the same token is a cascade and is dropped. */
   private lastErrorAt = -1;
@@ -166,44 +159,17 @@ class Parser {
 
   constructor(
     readonly text: string,
-    private readonly tokens: readonly Token[],
+    tokens: readonly Token[],
     readonly version: StixVersion,
     lexical: readonly PatternDiagnostic[],
   ) {
+    super(tokens);
     this.diagnostics = [...lexical];
     // An unterminated string or comment swallows the rest, closing brackets included: errors at the end are cascades.
     const swallowed = lexical.some(
       (d) => d.code === 'unterminated-string' || d.code === 'unterminated-comment',
     );
     if (swallowed) this.lastErrorAt = text.length;
-  }
-
-  // ── Token access ────────────────────────────────────────────────────────────
-
-  get current(): Token {
-    return this.tokens[this.position] ?? this.endToken();
-  }
-
-  peek(offset = 1): Token {
-    return this.tokens[this.position + offset] ?? this.endToken();
-  }
-
-  private endToken(): Token {
-    return { kind: 'end', text: '', start: this.text.length, end: this.text.length };
-  }
-
-  at(kind: TokenKind): boolean {
-    return this.current.kind === kind;
-  }
-
-  advance(): Token {
-    const token = this.current;
-    if (token.kind !== 'end') this.position += 1;
-    return token;
-  }
-
-  eat(kind: TokenKind): Token | undefined {
-    return this.at(kind) ? this.advance() : undefined;
   }
 
   /** Consumes a token of `kind`, or fails with "expected <what>, found <token>". */
@@ -242,17 +208,6 @@ class Parser {
 
   warn(code: PatternDiagnosticCode, span: Span, message: string, hint?: string): void {
     this.diagnostics.push(createDiagnostic(code, span, message, hint));
-  }
-
-  /** Skips to a token in `stop`, stepping over whole bracketed and parenthesised groups on the way. */
-  private skipUntil(stop: ReadonlySet<TokenKind>): void {
-    let depth = 0;
-    for (let token = this.current; token.kind !== 'end'; token = this.current) {
-      if (depth === 0 && stop.has(token.kind)) return;
-      if (token.kind === '[' || token.kind === '(') depth += 1;
-      else if ((token.kind === ']' || token.kind === ')') && depth > 0) depth -= 1;
-      this.advance();
-    }
   }
 
   // ── Patterns ────────────────────────────────────────────────────────────────
@@ -395,7 +350,7 @@ class Parser {
     const start = this.current.start;
     this.comparisonExpression();
     const strayClose = this.eat(']');
-    const end = strayClose?.end ?? this.tokens[Math.max(0, this.position - 1)]?.end ?? start;
+    const end = strayClose?.end ?? this.previousEnd();
     const message = strayClose
       ? "comparison has a ']' but no '[' before it"
       : "comparisons must be inside square brackets '[' … ']'";
@@ -440,7 +395,7 @@ class Parser {
   /** Nothing more can be found: skip to the end and report nothing else. */
   private stop(): void {
     this.stopped = true;
-    this.position = this.tokens.length - 1;
+    this.skipToEnd();
   }
 
   // ── Comparison expressions ──────────────────────────────────────────────────
@@ -503,8 +458,8 @@ class Parser {
     const path = this.objectPath();
     const negated = this.eat('NOT') !== undefined;
     const operatorToken = this.current;
-    const operator = COMPARISON_OPERATORS[operatorToken.kind];
-    if (operator === undefined) return this.noOperator(path);
+    const operator = operatorToken.kind;
+    if (!isValueOperator(operator)) return this.noOperator(path);
     this.advance();
     if (operatorToken.text === '==' || operatorToken.text === '<>') {
       const standard = operator === '=' ? '=' : '!=';
@@ -706,31 +661,6 @@ class Parser {
       this.warn('empty-set', { start: open.start, end: close.end }, 'the set is empty');
     return { kind: 'set', values, start: open.start, end: close.end };
   }
-}
-
-/** The AST constant of a literal token (the lexer has validated and decoded it). */
-export function constantOf(token: Token, kind: LiteralKind): Constant {
-  const span = { start: token.start, end: token.end };
-  switch (kind) {
-    case 'string':
-      return { kind, value: token.value ?? '', ...span };
-    case 'integer':
-      return { kind, value: Number(token.text), raw: token.text, ...span };
-    case 'float':
-      return { kind, value: Number(token.text), ...span };
-    case 'boolean':
-      return { kind, value: token.text === 'true', ...span };
-    case 'timestamp':
-      return { kind, value: token.value ?? '', ...span };
-    case 'binary':
-    case 'hex':
-      return { kind, bytes: token.bytes ?? new Uint8Array(), ...span };
-  }
-}
-
-export function joinAlternatives(items: readonly string[]): string {
-  if (items.length <= 1) return items[0] ?? 'something else';
-  return `${items.slice(0, -1).join(', ')} or ${items[items.length - 1] ?? ''}`;
 }
 
 /**

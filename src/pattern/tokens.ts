@@ -2,7 +2,7 @@
  * The tokens of the STIX patterning language, the keyword tables of each STIX version,
  * and the precedence tables of the binary operators.
  */
-import type { ObservationOperator, Span } from './ast.js';
+import type { Constant, ObservationOperator, Span } from './ast.js';
 
 export type StixVersion = '2.0' | '2.1';
 
@@ -138,4 +138,76 @@ export function describeToken(token: Token): string {
   const quoted =
     token.kind === 'string' || token.kind === 'timestamp' || token.kind === 'binary' || token.kind === 'hex';
   return quoted ? text : `'${text}'`;
+}
+
+/** The AST constant of a literal token (the lexer has validated and decoded it). */
+export function constantOf(token: Token, kind: LiteralKind): Constant {
+  const span = { start: token.start, end: token.end };
+  switch (kind) {
+    case 'string':
+      return { kind, value: token.value ?? '', ...span };
+    case 'integer':
+      return { kind, value: Number(token.text), raw: token.text, ...span };
+    case 'float':
+      return { kind, value: Number(token.text), ...span };
+    case 'boolean':
+      return { kind, value: token.text === 'true', ...span };
+    case 'timestamp':
+      return { kind, value: token.value ?? '', ...span };
+    case 'binary':
+    case 'hex':
+      return { kind, bytes: token.bytes ?? new Uint8Array(), ...span };
+  }
+}
+
+/** A position in a token list (which ends with an 'end' token): look at, step over and skip tokens. */
+export class TokenCursor {
+  private position = 0;
+  private readonly endToken: Token;
+
+  constructor(private readonly tokens: readonly Token[]) {
+    this.endToken = tokens[tokens.length - 1] ?? { kind: 'end', text: '', start: 0, end: 0 };
+  }
+
+  get current(): Token {
+    return this.tokens[this.position] ?? this.endToken;
+  }
+
+  peek(offset = 1): Token {
+    return this.tokens[this.position + offset] ?? this.endToken;
+  }
+
+  at(kind: TokenKind): boolean {
+    return this.current.kind === kind;
+  }
+
+  advance(): Token {
+    const token = this.current;
+    if (token.kind !== 'end') this.position += 1;
+    return token;
+  }
+
+  eat(kind: TokenKind): Token | undefined {
+    return this.at(kind) ? this.advance() : undefined;
+  }
+
+  /** Where the token before the current one ends (0 at the start). */
+  previousEnd(): number {
+    return this.tokens[this.position - 1]?.end ?? 0;
+  }
+
+  /** Skips to a token in `stop`, stepping over whole bracketed and parenthesised groups on the way. */
+  skipUntil(stop: ReadonlySet<TokenKind>): void {
+    let depth = 0;
+    for (let token = this.current; token.kind !== 'end'; token = this.current) {
+      if (depth === 0 && stop.has(token.kind)) return;
+      if (token.kind === '[' || token.kind === '(') depth += 1;
+      else if ((token.kind === ']' || token.kind === ')') && depth > 0) depth -= 1;
+      this.advance();
+    }
+  }
+
+  skipToEnd(): void {
+    this.position = this.tokens.length - 1;
+  }
 }
