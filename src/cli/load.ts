@@ -1,6 +1,7 @@
 import type { Driver } from 'neo4j-driver';
 import {
   Neo4jCredentials,
+  bundleDiagnosticCodes,
   Neo4jCredentialsError,
   createDriver,
   ensureSchema,
@@ -80,6 +81,19 @@ async function loadAll(
   return ok;
 }
 
+/** Prints every diagnostic, one hint per code seen, and returns how many bundles were rejected. */
+function reportDiagnostics(files: readonly BundleFile[], io: CliIO): number {
+  const diagnostics = files.flatMap((file) => file.diagnostics);
+  for (const diagnostic of diagnostics) io.stderr.write(`${formatDiagnostic(diagnostic)}\n`);
+  for (const code of new Set(diagnostics.map((d) => d.code))) {
+    io.stderr.write(`hint [${code}]: ${bundleDiagnosticCodes[code].hint}\n`);
+  }
+  const rejected = files.reduce((sum, file) => sum + file.rejected, 0);
+  if (rejected > 0)
+    io.stderr.write(`matcher load: ${rejected} bundle(s) rejected, nothing of them written.\n`);
+  return rejected;
+}
+
 async function run(args: readonly string[], io: CliIO): Promise<number> {
   const paths = parseArgs(args);
   const credentials = credentialsFrom(io);
@@ -88,12 +102,7 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
     return 2;
   }
   const files = await Promise.all(paths.map(readBundleFile));
-  for (const diagnostic of files.flatMap((file) => file.diagnostics)) {
-    io.stderr.write(`${formatDiagnostic(diagnostic)}\n`);
-  }
-  const rejected = files.reduce((sum, file) => sum + file.rejected, 0);
-  if (rejected > 0)
-    io.stderr.write(`matcher load: ${rejected} bundle(s) rejected, nothing of them written.\n`);
+  const rejected = reportDiagnostics(files, io);
   if (files.every((file) => file.bundles.length === 0)) return rejected > 0 ? 1 : 0;
   const driver = createDriver(credentials, { userAgent: 'matcher-load' });
   try {

@@ -9,6 +9,27 @@ import { REF_PROPERTY, RELATIONSHIP_TYPE, TYPE_NAME, hasUuid, typeOfId } from '.
 
 export type BundleDiagnosticCode = 'invalid-json' | 'invalid-bundle' | 'invalid-object' | 'non-uuid-id';
 
+/** One record per code: what it means and what to do about it. */
+export const bundleDiagnosticCodes: Readonly<Record<BundleDiagnosticCode, { title: string; hint: string }>> =
+  {
+    'invalid-json': {
+      title: 'The file cannot be read as JSON.',
+      hint: 'Check that the file exists and holds one JSON document: a bundle, or an array of bundles.',
+    },
+    'invalid-bundle': {
+      title: 'Not a STIX bundle.',
+      hint: "A bundle is an object with type 'bundle', an id 'bundle--<uuid>' and a list 'objects'.",
+    },
+    'invalid-object': {
+      title: 'A malformed STIX object; its bundle is not loaded.',
+      hint: 'Fix the property at the path shown; nothing of this bundle was written.',
+    },
+    'non-uuid-id': {
+      title: 'An id that does not end in a UUID.',
+      hint: 'STIX 2.1 ids are <type>--<UUID>; the object is loaded anyway, under the id as written.',
+    },
+  };
+
 export interface BundleDiagnostic {
   readonly code: BundleDiagnosticCode;
   readonly severity: 'error' | 'warning';

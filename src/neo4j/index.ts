@@ -31,6 +31,7 @@ export {
   type RelationshipEdge,
 } from './graph-model.js';
 export {
+  bundleDiagnosticCodes,
   formatDiagnostic,
   parseBundleFile,
   type BundleDiagnostic,

@@ -53,6 +53,7 @@ test('matcher load writes a file of bundles; a bundle with a malformed object is
       ),
     );
     assert.match(io.err(), /1 bundle\(s\) rejected/);
+    assert.match(io.err(), /hint \[invalid-object\]: Fix the property at the path shown/);
     assert.match(io.out(), /2 objects: 2 created/);
     assert.deepEqual(await storedIds(ids), good.map((o) => o.id).sort());
   } finally {

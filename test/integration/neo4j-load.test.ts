@@ -363,3 +363,26 @@ test('a bundle that fails inside its transaction leaves nothing behind', async (
   });
   assert.deepEqual(rows, []);
 });
+
+test('the shipped example attack models load and are stored as written', async () => {
+  for (const path of [
+    'stix/examples/hostpath-attack-model.json',
+    'stix/examples/upstream-hostpath-attack-model.json',
+  ]) {
+    const parsed = parseBundleFile(readFileSync(path, 'utf8'), path);
+    assert.equal(parsed.rejected, 0, path);
+    for (const model of parsed.bundles) {
+      const result = await loadBundle(driver, credentials, model);
+      assert.equal(result.counts.olderIgnored, 0, path);
+      const rows = await query(driver, 'MATCH (n:StixObject) WHERE n.id IN $ids RETURN n.stix_json AS json', {
+        ids: model.objects.map((o) => o.id),
+      });
+      assert.deepEqual(
+        rows
+          .map((row) => JSON.parse(String(row.json)) as unknown)
+          .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
+        [...model.objects].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
+      );
+    }
+  }
+});
