@@ -9,7 +9,7 @@ import type { Origin, RawLine } from '../../contracts.js';
 import { LineBatcher } from '../batch.js';
 import { untilAborted } from '../abort.js';
 import { createCounters, snapshotCounters, type SourceCounters } from '../counters.js';
-import { DropReporter } from '../events.js';
+import { describeError, DropReporter } from '../events.js';
 import { maybeGunzip } from '../gzip.js';
 import { LineSplitter } from '../lines.js';
 import type { Source } from '../source.js';
@@ -81,7 +81,7 @@ export class FilesSource implements Source {
       fileDone(this.logger, file, splitter.lastLine, splitter.consumedOffset);
     } catch (error) {
       this.counts.dropped.unreadable += 1;
-      this.failed.push({ file, error: error instanceof Error ? error.message : String(error) });
+      this.failed.push({ file, error: describeError(error) });
       fileUnreadable(this.logger, file, error, this.counts.linesRead - linesBefore);
     }
   }

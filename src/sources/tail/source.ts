@@ -215,7 +215,6 @@ export class TailSource implements Source {
       events.rotated(this.logger, file.path, file.fingerprint, file.position);
       return [];
     }
-    this.rotationSeen = false;
     const last = this.toBatches(file.finish(), file);
     this.previousFingerprint = file.fingerprint;
     this.lastFinished = file.identity;
@@ -234,6 +233,7 @@ export class TailSource implements Source {
   private async closeCurrent(): Promise<void> {
     const file = this.current;
     this.current = undefined;
+    this.rotationSeen = false;
     // FileHandle.close waits for a read in flight, so stop() can close under the loop.
     await file?.close();
   }
