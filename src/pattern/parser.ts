@@ -322,6 +322,11 @@ class Parser extends TokenCursor {
       });
     }
     if (token.kind === 'identifier' && this.peek().kind === ':') return this.bracketsMissing();
+    if (token.kind === 'NOT' && (this.peek().kind === '[' || this.peek().kind === '(')) {
+      return this.fail(["'['", "'('"], {
+        hint: "Observation expressions cannot be negated; negate a comparison inside: [file:name NOT = 'a'].",
+      });
+    }
     if (token.kind === 'EXISTS' || token.kind === 'NOT') return this.bracketsMissing();
     return this.fail(["'['", "'('"]);
   }

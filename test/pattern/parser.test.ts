@@ -118,6 +118,11 @@ test('qualifiers bind to the observation expression before them, tighter than an
     '(START 2016-06-01T00:00:00Z STOP 2016-07-01T00:00:00.5Z [a:x = 1])',
   );
   assert.equal(shape(parsePattern('[a:x = 1] WITHIN +3 SECONDS')), '(WITHIN 3 [a:x = 1])');
+  // One qualifier of each kind per observation expression; parentheses make a new expression.
+  assert.equal(
+    shape(parsePattern('([a:x = 1] REPEATS 2 TIMES) REPEATS 3 TIMES')),
+    '(REPEATS 3 (REPEATS 2 [a:x = 1]))',
+  );
 });
 
 // ── Comparison expressions ───────────────────────────────────────────────────
@@ -332,6 +337,26 @@ test('errors carry the 1-based column, the offending token, what was expected an
       column: 17,
       token: "'2016-06-01T00:00:00Z'",
       code: 'wrong-constant-type',
+    },
+    {
+      text: '[a:x = 1] REPEATS 2 TIMES REPEATS 3 TIMES',
+      column: 27,
+      token: 'REPEATS',
+      code: 'duplicate-qualifier',
+    },
+    {
+      text: "[a:x = 1] START t'2016-06-01T00:00:00Z' STOP t'2016-06-02T00:00:00Z' WITHIN 5 SECONDS WITHIN 6 SECONDS",
+      column: 87,
+      token: 'WITHIN',
+      code: 'duplicate-qualifier',
+    },
+    { text: '[NOT a:x = 1]', column: 6, token: 'a', code: 'unexpected-token', expected: ["'EXISTS'"] },
+    {
+      text: '[a:x = 1] AND NOT [a:y = 2]',
+      column: 15,
+      token: 'NOT',
+      code: 'unexpected-token',
+      expected: ["'['", "'('"],
     },
     { text: '[a:x = 1] WITHIN 0 SECONDS', column: 18, token: '0', code: 'qualifier-not-positive' },
     { text: '[a:x = 1] WITHIN -5 SECONDS', column: 18, token: '-5', code: 'qualifier-not-positive' },
