@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { Observation, Origin, StixObject } from '../contracts.js';
+import type { EventContext, Observation, Origin, StixObject } from '../contracts.js';
 import {
   KUBERNETES_EXTENSION_ID,
   PROPERTY_EXTENSION,
@@ -70,20 +70,25 @@ export interface TetragonEvent {
  */
 export class TetragonMemory {
   private readonly parents = new Map<string, readonly StixObject[]>();
-  private readonly workloads = new Map<string, Readonly<Record<string, unknown>> | null>();
+  private readonly workloads = new Map<string, Workload>();
   constructor(private readonly capacity: number) {}
 
   parent(execId: string, build: () => readonly StixObject[]): readonly StixObject[] {
     return remember(this.parents, this.capacity, execId, build);
   }
 
-  workload(
-    key: string,
-    build: () => Readonly<Record<string, unknown>> | null,
-  ): Readonly<Record<string, unknown>> | null {
+  workload(key: string, build: () => Workload): Workload {
     return remember(this.workloads, this.capacity, key, build);
   }
 }
+
+/** Where a process runs: its Kubernetes extension (null when Tetragon says nothing) and the event context. */
+interface Workload {
+  readonly extension: Readonly<Record<string, unknown>> | null;
+  readonly context: EventContext;
+}
+
+const NO_WORKLOAD: Workload = { extension: null, context: {} };
 
 function remember<V>(map: Map<string, V>, capacity: number, key: string, build: () => V): V {
   let value = map.get(key);
@@ -105,13 +110,12 @@ export function observeTetragon(event: TetragonEvent, origin: Origin, memory: Te
   const parentRef = parent === undefined ? undefined : parentObjects(set, parent, event.nodeName, memory);
   const eventFields = without(event.body, PROCESS_FIELDS) ?? {};
   eventFields.event_type = event.type;
-  const kubernetes = kubernetesOf(process, event.nodeName);
-  const workload = workloadExtension(process, event.nodeName, memory);
+  const workload = workloadOf(process, event.nodeName, memory);
   // Two hooks may fire in the same nanosecond for one process: the hook and policy tell them apart.
   const eventKey = `\u0000${event.type}\u0000${time.iso}\u0000${textAt(event.body, 'function_name') ?? ''}\u0000${textAt(event.body, 'policy_name') ?? ''}`;
   addArgumentObjects(set, event.body, textAt(event.body, 'function_name'));
   set.subject(processObject(set, process, workload, eventFields, eventKey, parentRef));
-  return set.observe('tetragon', time, eventContext(kubernetes), origin) satisfies Observation;
+  return set.observe('tetragon', time, workload.context, origin) satisfies Observation;
 }
 
 /** The parent process with its image and user, built once per exec_id (see TetragonMemory). */
@@ -123,9 +127,7 @@ function parentObjects(
 ): string {
   const build = (): readonly StixObject[] => {
     const own = new ScoSet();
-    own.subject(
-      processObject(own, parent, workloadExtension(parent, nodeName, memory), undefined, undefined),
-    );
+    own.subject(processObject(own, parent, workloadOf(parent, nodeName, memory), undefined, undefined));
     return own.list();
   };
   const execId = textAt(parent, 'exec_id');
@@ -139,7 +141,7 @@ function parentObjects(
 function processObject(
   set: ScoSet,
   process: JsonRecord,
-  workload: Readonly<Record<string, unknown>> | null,
+  workload: Workload,
   eventFields: Record<string, unknown> | undefined,
   eventKey: string | undefined,
   parentRef?: string,
@@ -162,9 +164,9 @@ function processObject(
     set.referToEventObjects(properties, tetragon);
   }
   properties.extensions =
-    workload === null
+    workload.extension === null
       ? { [TETRAGON_EXTENSION_ID]: tetragon }
-      : { [KUBERNETES_EXTENSION_ID]: workload, [TETRAGON_EXTENSION_ID]: tetragon };
+      : { [KUBERNETES_EXTENSION_ID]: workload.extension, [TETRAGON_EXTENSION_ID]: tetragon };
   const execId = textAt(process, 'exec_id');
   // exec_id is unique per process across the cluster (node, boot time, pid): the process's identity.
   const identity =
@@ -181,21 +183,19 @@ function timestampOf(process: JsonRecord): string | undefined {
   return isCanonicalUtc(text) ? text : timestampFromText(text)?.iso;
 }
 
-/** The Kubernetes extension of a process's pod, shared by every process of the same container. */
-function workloadExtension(
-  process: JsonRecord,
-  nodeName: string | undefined,
-  memory: TetragonMemory,
-): Readonly<Record<string, unknown>> | null {
+/** The Kubernetes extension and context of a process's pod, shared by every process of the same container. */
+function workloadOf(process: JsonRecord, nodeName: string | undefined, memory: TetragonMemory): Workload {
   const pod = recordAt(process, 'pod');
   const container = recordAt(pod, 'container');
-  if (pod === undefined && nodeName === undefined) return null;
+  if (pod === undefined && nodeName === undefined) return NO_WORKLOAD;
   const key = `${nodeName ?? ''}\u0000${textAt(pod, 'namespace') ?? ''}\u0000${textAt(pod, 'name') ?? ''}\u0000${textAt(container, 'id') ?? ''}`;
   return memory.workload(key, () => {
+    const kubernetes = kubernetesOf(process, nodeName);
     const extensions: Record<string, unknown> = {};
-    addKubernetesExtension(extensions, kubernetesOf(process, nodeName));
+    addKubernetesExtension(extensions, kubernetes);
     const extension = extensions[KUBERNETES_EXTENSION_ID];
-    return isRecord(extension) ? Object.freeze(extension) : null;
+    const context = Object.freeze(eventContext(kubernetes));
+    return { extension: isRecord(extension) ? Object.freeze(extension) : null, context };
   });
 }
 
