@@ -1,5 +1,5 @@
 import { section, syntaxError, type ConformanceCase } from '../case.js';
-import { observed, type JsonObject } from '../observations.js';
+import { observed, stixId, type JsonObject } from '../observations.js';
 
 const rule = section('9.6.1 Comparison Operators');
 const file = (props: JsonObject): JsonObject => observed([{ type: 'file', ...props }]);
@@ -155,6 +155,18 @@ const membership: ConformanceCase[] = [
   rule('NOT IN on incompatible types is true', '[file:name NOT IN (1, 2)]', [sized], true),
   rule('IN set values MUST be of one type', "[file:name IN ('foo.dll', 1)]", [sized], syntaxError(15)),
   rule(
+    'IN with hex constants against a binary property',
+    "[artifact:payload_bin IN (h'00', h'7468697320697320612074657374')]",
+    [observed([{ type: 'artifact', payload_bin: 'dGhpcyBpcyBhIHRlc3Q=' }])],
+    true,
+  ),
+  rule(
+    'IN with binary constants against a _hex property',
+    "[x-thing:x_data_hex IN (b'YWJj', b'AA==')]",
+    [observed([{ type: 'x-thing', x_data_hex: '616263' }])],
+    true,
+  ),
+  rule(
     'IN with timestamps compares instants',
     "[file:ctime IN (t'2019-01-01T00:00:00Z', t'2020-01-01T00:00:00Z')]",
     [file({ ctime: '2020-01-01T00:00:00.000Z' })],
@@ -248,6 +260,12 @@ const matches: ConformanceCase[] = [
   rule('NOT MATCHES negates a non-match', "[file:name NOT MATCHES 'bar']", [sized], true),
   rule('NOT MATCHES against a non-string value is true', "[file:size NOT MATCHES '2']", [sized], true),
   rule(
+    'MATCHES with a code point above U+00FF never matches a binary property',
+    "[artifact:payload_bin MATCHES 't\u0113st']",
+    [observed([{ type: 'artifact', payload_bin: 'dGhpcyBpcyBhIHRlc3Q=' }])],
+    false,
+  ),
+  rule(
     'MATCHES NFC-normalises the value',
     "[file:name MATCHES '^caf\u00e9$']",
     [file({ name: 'cafe\u0301' })],
@@ -331,6 +349,28 @@ const exists: ConformanceCase[] = [
   ),
   rule('EXISTS holds whatever the value (false)', '[EXISTS file:x_flag]', [file({ x_flag: false })], true),
   rule('EXISTS fails when no object of the type is present', '[EXISTS process:pid]', [sized], false),
+  rule(
+    'EXISTS through a reference',
+    '[EXISTS network-traffic:src_ref.value]',
+    [
+      observed([
+        {
+          type: 'network-traffic',
+          id: stixId('network-traffic', 0xe001),
+          src_ref: stixId('ipv4-addr', 0xe001),
+          protocols: ['tcp'],
+        },
+        { type: 'ipv4-addr', id: stixId('ipv4-addr', 0xe001), value: '10.0.0.1' },
+      ]),
+    ],
+    true,
+  ),
+  rule(
+    'EXISTS through a dangling reference is false',
+    '[EXISTS network-traffic:src_ref.value]',
+    [observed([{ type: 'network-traffic', src_ref: stixId('ipv4-addr', 0xe0ff), protocols: ['tcp'] }])],
+    false,
+  ),
   rule('NOT EXISTS holds when the property is absent', '[NOT EXISTS file:hashes]', [sized], true, {
     referenceDeviation: 'ref-not-exists-ignored',
   }),

@@ -97,6 +97,13 @@ const binding: ConformanceCase[] = [
     true,
   ),
   expressions('no observed-data matching', "[file:name = 'c']", [fileAt('a', 0), fileAt('b', 10)], false),
+  expressions(
+    'the observed-data itself is not a cyber-observable object',
+    '[observed-data:number_observed = 1]',
+    [fileAt('a', 0)],
+    false,
+  ),
+  expressions('an SCO type that is absent never matches', "[mutex:name = 'a']", [fileAt('a', 0)], false),
   expressions('an empty list of observations never matches', "[file:name = 'a']", [], false, {
     referenceDeviation: 'ref-empty-observations',
   }),
@@ -251,6 +258,12 @@ const observationOperators: ConformanceCase[] = [
     "[file:name = 'a'] FOLLOWEDBY [file:name = 'a']",
     [fileAt('a', 0)],
     false,
+  ),
+  operators(
+    'FOLLOWEDBY may use two observations of one observed-data (number_observed 2)',
+    "[file:name = 'a'] FOLLOWEDBY [file:name = 'a']",
+    [fileAt('a', 0, 2)],
+    true,
   ),
   operators(
     'FOLLOWEDBY with a repeated a later',
