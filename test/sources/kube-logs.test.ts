@@ -549,3 +549,38 @@ test('a container that stops and runs again is read on from where it stopped', O
     await h.close();
   }
 });
+
+test(
+  'a pod recreated under the same name while the watch was down is followed anew, once',
+  OPTIONS,
+  async () => {
+    const target = ref('tetragon-0');
+    const h = await harness({}, (api) => api.addPod({ name: 'tetragon-0', labels: TETRAGON }));
+    try {
+      h.api.appendLog(target, 'old pod');
+      await h.waitForLines(1);
+      const held = h.holdDelays();
+      h.api.failNext('watch', 500);
+      h.api.endWatches();
+      await h.waitUntil(() => h.delays.length === 1);
+      h.api.deletePod('default', 'tetragon-0');
+      h.api.addPod({ name: 'tetragon-0', labels: TETRAGON });
+      h.api.appendLog(target, 'new pod');
+      h.api.compact();
+      held.release();
+      // The new pod is not from the first list: it is read from its beginning, without sinceTime.
+      await h.api.waitForRequests(
+        (request) => request.path.endsWith('/log') && request.query.sinceTime === undefined,
+        2,
+      );
+      assert.deepEqual(h.source.followedContainers(), ['default/tetragon-0/main']);
+      h.api.appendLog(target, 'new pod, later');
+      await h.waitUntil(() => texts(h.lines).includes('new pod, later'));
+      assert.equal(texts(h.lines).filter((text) => text === 'new pod, later').length, 1);
+      assert.equal(h.lines[0]?.text, 'old pod');
+      assert.equal(h.api.openLogStreams(target), 1);
+    } finally {
+      await h.close();
+    }
+  },
+);

@@ -65,6 +65,8 @@ export class KubeLogsSource implements Source {
   private readonly startedAtMs: number;
   /** Latest state of each matching pod, by uid. */
   private readonly pods = new Map<string, Pod>();
+  /** Uid of the pod each `namespace/name` stands for now: a relist can replace a pod without a delete. */
+  private readonly uidByName = new Map<string, string>();
   /** By `uid/container`. */
   private readonly followed = new Map<string, Followed>();
   private started = false;
@@ -153,6 +155,11 @@ export class KubeLogsSource implements Source {
   private podChanged(pod: Pod): void {
     if (this.stopped) return;
     const uid = pod.metadata.uid;
+    const podName = `${pod.metadata.namespace}/${pod.metadata.name}`;
+    const previousUid = this.uidByName.get(podName);
+    // After a relist, a pod deleted and recreated under the same name arrives as an update.
+    if (previousUid !== undefined && previousUid !== uid) this.forget(previousUid);
+    this.uidByName.set(podName, uid);
     this.pods.set(uid, pod);
     for (const { name } of pod.spec.containers) {
       if (this.config.container !== undefined && name !== this.config.container) continue;
@@ -185,7 +192,13 @@ export class KubeLogsSource implements Source {
   }
 
   private podDeleted(pod: Pod): void {
-    const uid = pod.metadata.uid;
+    const podName = `${pod.metadata.namespace}/${pod.metadata.name}`;
+    if (this.uidByName.get(podName) === pod.metadata.uid) this.uidByName.delete(podName);
+    this.forget(pod.metadata.uid);
+  }
+
+  /** Stops following the containers of the pod with this uid. */
+  private forget(uid: string): void {
     this.pods.delete(uid);
     for (const [key, { follower }] of this.followed) {
       if (!key.startsWith(`${uid}/`)) continue;
