@@ -1,10 +1,13 @@
 /** Shared by the integration tests: the server scripts/run-tests.mjs started (or NEO4J_URI), and graph snapshots. */
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { once } from 'node:events';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Driver } from 'neo4j-driver';
 import { z } from 'zod';
+import { startNeo4j, type Neo4jServer } from '../../scripts/neo4j.mjs';
 import type { StixObject } from '../../src/contracts.js';
 import {
   createDriver,
@@ -106,4 +109,52 @@ export async function snapshot(driver: Driver, ids: readonly string[]) {
 
 export async function deleteIds(driver: Driver, ids: readonly string[]): Promise<void> {
   await query(driver, 'MATCH (n:StixObject) WHERE n.id IN $ids DETACH DELETE n', { ids });
+}
+
+/** A free TCP port on 127.0.0.1 (free when asked; another process could take it before it is used). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  server.close();
+  if (address === null || typeof address !== 'object') throw new Error('No port.');
+  return address.port;
+}
+
+/** A Neo4j of the test's own that it can stop and start again on the same port, password and data. */
+export interface RestartableNeo4j {
+  readonly env: Neo4jServer['env'];
+  readonly port: number;
+  readonly dataDir: string;
+  /** Stops the server; its data stays. */
+  stop(): Promise<void>;
+  /** Starts it again after stop(). */
+  start(): Promise<void>;
+  /** Stops it if running and removes its data. */
+  dispose(): Promise<void>;
+}
+
+export async function startRestartableNeo4j(): Promise<RestartableNeo4j> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'matcher-neo4j-own-'));
+  const options = { dataDir, port: await freePort(), password: `pw-${randomUUID()}` };
+  let server: Neo4jServer | undefined = await startNeo4j(options);
+  const env = server.env;
+  return {
+    env,
+    port: options.port,
+    dataDir,
+    async stop() {
+      await server?.stop();
+      server = undefined;
+    },
+    async start() {
+      server ??= await startNeo4j(options);
+    },
+    async dispose() {
+      await server?.stop();
+      server = undefined;
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
 }
