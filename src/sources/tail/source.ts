@@ -63,11 +63,7 @@ export class TailSource implements Source {
   async *batches(): AsyncGenerator<readonly RawLine[]> {
     if (this.started) throw new Error(`Source ${this.id}: batches() can be iterated only once.`);
     this.started = true;
-    if (this.config.watchFiles) {
-      this.waker.watch([this.config.path], (directory, error) => {
-        events.watchUnavailable(this.logger, directory, error);
-      });
-    }
+    this.watchIfWanted();
     this.scheduleCheckpoint();
     try {
       while (!this.stopped) {
@@ -170,7 +166,16 @@ export class TailSource implements Source {
     return this.follow(opening.file, opening.from);
   }
 
+  /** Starts watching the file's directory; retried when a file opens, since the directory may be new. */
+  private watchIfWanted(): void {
+    if (!this.config.watchFiles || this.waker.watching || this.stopped) return;
+    this.waker.watch([this.config.path], (directory, error) => {
+      events.watchUnavailable(this.logger, directory, error);
+    });
+  }
+
   private follow(file: TailedFile, from: OpenedFile['from']): Step {
+    this.watchIfWanted();
     this.current = file;
     this.policy = 'new';
     this.waitingAnnounced = false;

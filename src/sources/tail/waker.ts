@@ -59,6 +59,10 @@ export class Waker {
     }
   }
 
+  get watching(): boolean {
+    return this.watcher !== undefined;
+  }
+
   unwatch(): void {
     this.watcher?.close();
     this.watcher = undefined;

@@ -228,8 +228,11 @@ test('file system events wake the source without waiting for a poll', async (t) 
   const source = await build({ watchFiles: true, pollIntervalMs: 600_000 });
   const batches = source.batches()[Symbol.asyncIterator]();
   assert.deepEqual(texts(await takeLines(batches, 1)), ['one']);
+  // The pause lets the source reach the end of the file and wait (else the test would prove nothing).
+  const second = takeLines(batches, 1);
+  await new Promise((resolve) => setTimeout(resolve, 50));
   await appendFile(path, asText(['two']));
-  assert.deepEqual(texts(await takeLines(batches, 1)), ['two']);
+  assert.deepEqual(texts(await second), ['two']);
 });
 
 test('stop ends the batches while waiting for data', async (t) => {
@@ -319,4 +322,24 @@ test('a path that cannot be read is reported and counted once, and reading resum
   assert.deepEqual(texts(await pending), ['readable']);
   assert.equal(source.counters().dropped.unreadable, 1);
   assert.equal(events().filter((e) => e.code === 'TAIL_UNREADABLE').length, 1);
+});
+
+test('file system events are watched once a directory that did not exist appears', async (t) => {
+  const { dir, build, waitFor } = await setUp(t);
+  const path = join(dir, 'later', 'tetragon.log');
+  const timers = new ManualTimers();
+  const source = await build({ path, watchFiles: true }, timers);
+  const batches = source.batches()[Symbol.asyncIterator]();
+  const first = takeLines(batches, 1);
+  await waitFor('TAIL_WAITING');
+  await mkdir(join(dir, 'later'));
+  await writeFile(path, asText(['one']));
+  timers.fireAll();
+  assert.deepEqual(texts(await first), ['one']);
+  // No timer fires from here on: only a file system event can bring the next line. The pause lets the
+  // source reach the end of the file and wait; were it still reading, the test would pass without proof.
+  const second = takeLines(batches, 1);
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  await appendFile(path, asText(['two']));
+  assert.deepEqual(texts(await second), ['two']);
 });
