@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import fc from 'fast-check';
 import { matchPattern } from '../../src/pattern/compile.js';
 import { at, bundle, observedDataV20, type Timing } from './observation-fixtures.js';
 
@@ -161,4 +162,49 @@ test('STIX 2.0 input: observed-data with embedded objects, references by key', (
   const earlier = observedDataV20([{ type: 'file', name: 'a' }], { first: at(0) });
   assert.ok(matchPattern(`${A} FOLLOWEDBY ${B}`, [later, earlier], options));
   assert.ok(!matchPattern(`${B} FOLLOWEDBY ${A}`, [later, earlier], options));
+});
+
+test('the answer does not depend on the order of the observations, and AND/OR commute (property)', () => {
+  const leaf = fc.constantFrom(A, B, "[file:name != 'c']");
+  const expression: fc.Arbitrary<string> = fc.letrec<{ node: string }>((tie) => ({
+    node: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      leaf,
+      fc
+        .tuple(tie('node'), fc.constantFrom('AND', 'OR', 'FOLLOWEDBY'), tie('node'))
+        .map(([l, op, r]) => `(${l} ${op} ${r})`),
+      fc.tuple(tie('node'), fc.integer({ min: 1, max: 4 })).map(([e, s]) => `(${e}) WITHIN ${s} SECONDS`),
+      fc.tuple(leaf, fc.integer({ min: 2, max: 3 })).map(([e, n]) => `${e} REPEATS ${n} TIMES`),
+    ),
+  })).node;
+  const observation = fc
+    .record({
+      name: fc.constantFrom('a', 'b', 'c'),
+      first: fc.integer({ min: 0, max: 6 }),
+      span: fc.integer({ min: 0, max: 2 }),
+      count: fc.integer({ min: 1, max: 2 }),
+    })
+    .map(({ name, first, span, count }) => named(name, { first: at(first), last: at(first + span), count }));
+  fc.assert(
+    fc.property(
+      expression,
+      fc.array(observation, { maxLength: 5 }),
+      fc.infiniteStream(fc.nat()),
+      (pattern, batch, seeds) => {
+        const answer = matchPattern(pattern, batch);
+        const shuffled = [...batch];
+        for (let i = shuffled.length - 1; i > 0; i--) {
+          const j = (seeds.next().value as number) % (i + 1);
+          [shuffled[i], shuffled[j]] = [
+            shuffled[j] as (typeof shuffled)[number],
+            shuffled[i] as (typeof shuffled)[number],
+          ];
+        }
+        assert.equal(matchPattern(pattern, shuffled), answer, 'permuted input');
+        const swapped = pattern.replace(/^\((.*) (AND|OR) (\[[^\]]*\])\)$/, '($3 $2 $1)');
+        if (swapped !== pattern) assert.equal(matchPattern(swapped, batch), answer, swapped);
+      },
+    ),
+    { numRuns: 300 },
+  );
 });
