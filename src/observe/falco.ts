@@ -18,6 +18,9 @@ const ALERT_FIELDS = ['rule', 'priority', 'source', 'tags', 'hostname', 'output'
 
 export function observeFalco(alert: JsonRecord, origin: Origin): SensorResult {
   const fields = recordAt(alert, 'output_fields') ?? {};
+  // evt.time is beyond 2^53 in every alert: reading it first makes the optimistic decoding give up
+  // before any work is done (see fields.ts RoundedNumberError).
+  integerTextAt(fields, 'evt.time');
   const time = falcoTime(alert, fields);
   if (time === undefined) return invalid(origin, 'falco alert without a valid time');
   if (integerAt(fields, 'proc.pid') === undefined && textAt(fields, 'proc.name') === undefined) {
@@ -44,7 +47,9 @@ export function observeFalco(alert: JsonRecord, origin: Origin): SensorResult {
   set.referToEventObjects(process, falco);
   extensions[FALCO_EXTENSION_ID] = falco;
   process.extensions = extensions;
-  set.subject(set.process(process));
+  // The alert is the process's event: its identity is the alert's (node, pid, time, rule).
+  const key = `${kubernetes.node_name ?? ''}\u0000${String(process.pid)}\u0000${time.iso}\u0000${String(alert.rule)}`;
+  set.subject(set.process(process, { key, recurring: false }));
   return set.observe('falco', time, eventContext(kubernetes), origin);
 }
 

@@ -29,6 +29,11 @@ function uuidFromHex(hex: string, version: 4 | 5): string {
  */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  // Flat objects (the ID-contributing properties of every SCO here): an array replacer makes
+  // JSON.stringify write the keys in the order given, natively.
+  if (!Array.isArray(value) && isFlat(value as Record<string, unknown>)) {
+    return JSON.stringify(value, Object.keys(value).sort());
+  }
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   const record = value as Record<string, unknown>;
   const keys = Object.keys(record)
@@ -49,4 +54,15 @@ export function scoId(type: string, idContributing: Readonly<Record<string, unkn
  */
 export function derivedId(type: string, key: string): string {
   return `${type}--${uuidFromHex(hash('sha1', `${STIX_SCO_NAMESPACE_TEXT}${type}\u0000${key}`, 'hex'), 4)}`;
+}
+
+/** No nested objects (arrays of primitives allowed): the array replacer of JSON.stringify would filter their keys. */
+function isFlat(record: Record<string, unknown>): boolean {
+  for (const key in record) {
+    const value = record[key];
+    if (typeof value !== 'object' || value === null) continue;
+    if (!Array.isArray(value) || value.some((item) => typeof item === 'object' && item !== null))
+      return false;
+  }
+  return true;
 }

@@ -21,6 +21,8 @@ export function isLogLine(value: JsonRecord): boolean {
 
 export function observeKubescape(alert: JsonRecord, origin: Origin): SensorResult {
   const metadata = recordAt(alert, 'BaseRuntimeMetadata') ?? {};
+  // event.timestamp is beyond 2^53: read first, so an optimistic decoding gives up at once (fields.ts).
+  integerTextAt(recordAt(alert, 'event'), 'timestamp');
   const time = alertTime(alert, metadata);
   if (time === undefined) return invalid(origin, 'kubescape alert without a valid timestamp');
   const details = recordAt(alert, 'RuntimeProcessDetails');
@@ -36,7 +38,9 @@ export function observeKubescape(alert: JsonRecord, origin: Origin): SensorResul
       ? processObject(set, parent, kubernetes, undefined, undefined)
       : parentStub(set, node, kubernetes);
   addArgumentObjects(set, recordAt(metadata, 'arguments'));
-  set.subject(processObject(set, node, kubernetes, alertExtension(alert, metadata), parentRef));
+  // The alert is the process's event: its identity is the alert's (node, pid, time, rule).
+  const key = `${kubernetes.node_name ?? ''}\u0000${String(integerAt(node, 'pid'))}\u0000${time.iso}\u0000${String(alert.RuleID)}`;
+  set.subject(processObject(set, node, kubernetes, alertExtension(alert, metadata), parentRef, key));
   return set.observe('kubescape', time, eventContext(kubernetes), origin);
 }
 
@@ -75,6 +79,7 @@ function processObject(
   kubernetes: KubernetesContext,
   alert: Record<string, unknown> | undefined,
   parentRef: string | undefined,
+  identityKey?: string,
 ): string {
   const process: Record<string, unknown> = {};
   put(process, 'pid', integerAt(node, 'pid'));
@@ -94,7 +99,7 @@ function processObject(
   if (alert !== undefined) set.referToEventObjects(process, kubescape);
   extensions[KUBESCAPE_EXTENSION_ID] = kubescape;
   process.extensions = extensions;
-  return set.process(process);
+  return set.process(process, identityKey === undefined ? undefined : { key: identityKey, recurring: false });
 }
 
 function processFields(node: JsonRecord): Record<string, unknown> {
