@@ -18,11 +18,7 @@ const BATCH = 250;
  * Known engine bugs (docs/conformance.md, "Pending"). While any is listed the comparison runs as a node:test
  * `todo`: it runs and prints its failures but does not fail the suite. Empty the list once src/pattern/ is fixed.
  */
-const PENDING_ENGINE_BUGS: readonly string[] = [
-  "([file:name = 'a'] REPEATS 2 TIMES OR [file:name = 'b']) REPEATS 3 TIMES hangs on three matching observed-data",
-  "[file:name = 'a'] REPEATS 2 TIMES WITHIN 10 SECONDS misses two close observations after a far one",
-  "[file:name = 'b'] FOLLOWEDBY [file:name = 'a'] REPEATS 2 TIMES misses two later a when an earlier a comes first",
-];
+const PENDING_ENGINE_BUGS: readonly string[] = [];
 
 /** A case our engine takes longer than this on counts as a failure (the engine must never hang). */
 const TIME_LIMIT_MS = 3000;

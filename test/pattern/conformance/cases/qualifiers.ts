@@ -97,6 +97,13 @@ const within: ConformanceCase[] = [
     false,
   ),
   rule(
+    'WITHIN excludes observations exactly the window apart (MUST NOT be equal to or later)',
+    `(${A} AND ${B}) WITHIN 10 SECONDS`,
+    [fileAt('a', 0), fileAt('b', 10)],
+    false,
+    { referenceDeviation: 'ref-within-inclusive' },
+  ),
+  rule(
     'WITHIN just inside the window',
     `(${A} AND ${B}) WITHIN 10 SECONDS`,
     [fileAt('a', 0), fileAt('b', 9.999)],
@@ -269,4 +276,38 @@ const combined: ConformanceCase[] = [
   ),
 ];
 
-export const qualifierCases: readonly ConformanceCase[] = [...repeats, ...within, ...startStop, ...combined];
+// Shapes on which the differential test once caught our engine (greedy REPEATS, an exponential search).
+const searchOrder: ConformanceCase[] = [
+  rule(
+    'REPEATS … WITHIN holds when some repetitions are close, whatever their order in the input',
+    `${A} REPEATS 2 TIMES WITHIN 10 SECONDS`,
+    [fileAt('a', 100), fileAt('a', 5), fileAt('a', 6)],
+    true,
+  ),
+  rule(
+    'REPEATS after FOLLOWEDBY: b plus 2 later a, with an earlier a in the input',
+    `${B} FOLLOWEDBY ${A} REPEATS 2 TIMES`,
+    [fileAt('a', 0), fileAt('b', 10), fileAt('a', 20), fileAt('a', 30)],
+    true,
+  ),
+  rule(
+    'REPEATS over an OR holding a REPEATS, not enough observations',
+    `(${A} REPEATS 2 TIMES OR ${B}) REPEATS 3 TIMES`,
+    [fileAt('a', 0), fileAt('a', 1), fileAt('a', 2)],
+    false,
+  ),
+  rule(
+    'REPEATS over an OR holding a REPEATS, enough observations',
+    `(${A} REPEATS 2 TIMES OR ${B}) REPEATS 3 TIMES`,
+    [fileAt('a', 0), fileAt('a', 1), fileAt('a', 2), fileAt('b', 3), fileAt('a', 4)],
+    true,
+  ),
+];
+
+export const qualifierCases: readonly ConformanceCase[] = [
+  ...repeats,
+  ...within,
+  ...startStop,
+  ...combined,
+  ...searchOrder,
+];
