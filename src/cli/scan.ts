@@ -6,7 +6,7 @@ import { createObserver } from '../observe/index.js';
 import { stdoutOutput } from '../outputs/stdout.js';
 import { runPipeline, type PipelineStats } from '../pipeline.js';
 import { SightingAggregator, sightingsConfigSchema } from '../sightings/index.js';
-import { buildFilesSource } from '../sources/files/index.js';
+import { buildFilesSource, type FilesSource } from '../sources/files/index.js';
 import { parseCommandArgs, parseSettings } from './args.js';
 import type { CliIO, Command } from './command.js';
 
@@ -44,12 +44,25 @@ function reportIndicators(loaded: LoadedIndicators, io: CliIO): void {
   }
 }
 
-function summary(stats: PipelineStats, loaded: LoadedIndicators, engine: Engine): string {
-  const skipped = Object.entries(stats.skipped).map(([reason, count]) => `${reason} ${count}`);
-  const skippedTotal = Object.values(stats.skipped).reduce((a, b) => a + b, 0);
+function summary(
+  stats: PipelineStats,
+  loaded: LoadedIndicators,
+  engine: Engine,
+  source: FilesSource,
+): string {
+  const dropped = Object.entries(source.counters().dropped).filter(([, count]) => count > 0);
+  const skipped = [...Object.entries(stats.skipped), ...dropped].map(
+    ([reason, count]) => `${reason} ${count}`,
+  );
+  const skippedTotal = [...Object.values(stats.skipped), ...dropped.map(([, count]) => count)].reduce(
+    (a, b) => a + b,
+    0,
+  );
+  const failed = source.failures().map((f) => `${f.file} (${f.error})`);
   const evictions = engine.stats().evictions;
   return [
-    `Scanned ${stats.lines} lines: ${stats.observations} events, ${skippedTotal} skipped${skipped.length > 0 ? ` (${skipped.join(', ')})` : ''}.`,
+    ...(failed.length > 0 ? [`Could not read ${failed.join(', ')}.`] : []),
+    `Scanned ${stats.lines + dropped.reduce((a, [, count]) => a + count, 0)} lines: ${stats.observations} events, ${skippedTotal} skipped${skipped.length > 0 ? ` (${skipped.join(', ')})` : ''}.`,
     `${loaded.active.length} indicators evaluated, ${loaded.rejected.length + loaded.problems.length} skipped.`,
     `${stats.matches} matches, ${stats.sightingUpdates} sightings.${evictions > 0 ? ` ${evictions} partial matches evicted.` : ''}`,
   ].join(' ');
@@ -87,7 +100,7 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
   const names = new Map(loaded.active.map((i) => [i.id, i.name]));
   const source = buildFilesSource(
     { paths: settings.files, maxLineBytes: settings.maxLineBytes },
-    { logger: diagnostics, stdin: io.stdin as AsyncIterable<Uint8Array> },
+    { logger: diagnostics, stdin: io.stdin },
   );
   const stats = await runPipeline({
     sources: [source],
@@ -103,7 +116,7 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
     latenessMs: engineConfig.outOfOrderToleranceMs,
   });
   sightingsLogger.flush();
-  io.stderr.write(`${summary(stats, loaded, engine)}\n`);
+  io.stderr.write(`${summary(stats, loaded, engine, source)}\n`);
   return 0;
 }
 
