@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { test } from 'node:test';
 import {
@@ -158,5 +159,13 @@ test('no source at all is an error that says how to configure one', () => {
     '--stdin',
   ]) {
     assert.ok(message.includes(hint), hint);
+  }
+});
+
+test('docs/configuration.md lists every flag and environment variable', () => {
+  const docs = readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'configuration.md'), 'utf8');
+  for (const source of Object.values(settingSources)) {
+    assert.ok(docs.includes(`\`--${source.flag}`), source.flag);
+    if (source.env !== undefined) assert.ok(docs.includes(`\`${source.env}\``), source.env);
   }
 });
