@@ -16,7 +16,9 @@ import type { ReferenceAnswer } from './reference-process.js';
 
 /** Our engine's answer: a match result, a PatternSyntaxError, or any other exception (a crash: never explained). */
 export type EngineAnswer =
-  { readonly matched: boolean } | { readonly error: string } | { readonly crash: string };
+  | { readonly matched: boolean }
+  | { readonly error: string; readonly column: number; readonly token: string }
+  | { readonly crash: string };
 
 export interface Disagreement {
   readonly generated: GeneratedCase;

@@ -9,7 +9,8 @@ function answer(input: CaseInput): EngineAnswer {
       matched: compilePattern(input.pattern, { stixVersion: input.version }).match(input.observations),
     };
   } catch (error) {
-    if (error instanceof PatternSyntaxError) return { error: error.message };
+    if (error instanceof PatternSyntaxError)
+      return { error: error.message, column: error.column, token: error.token };
     return { crash: error instanceof Error ? (error.stack ?? error.message) : String(error) };
   }
 }
