@@ -6,6 +6,7 @@
 import type { ManagedTransaction } from 'neo4j-driver';
 import { z } from 'zod';
 import type { StixObject } from '../contracts.js';
+import { canonicalJson } from '../stix/ids.js';
 import {
   JSON_PROPERTY,
   MATCHED_EDGE_TYPE,
@@ -80,7 +81,8 @@ function newestPerId(objects: readonly StixObject[]): StixObject[] {
 
 function decide(incoming: StixObject, stored: StixObject | undefined): Decision {
   if (stored === undefined) return 'create';
-  if (JSON.stringify(incoming) === JSON.stringify(stored)) return 'unchanged';
+  // Key order is no difference: the stored object comes back through zod, which moves `type` and `id` first.
+  if (canonicalJson(incoming) === canonicalJson(stored)) return 'unchanged';
   const [next, current] = [versionOf(incoming), versionOf(stored)];
   if (next !== undefined && current !== undefined && compareTimestamps(next, current) < 0) return 'older';
   return 'update';
