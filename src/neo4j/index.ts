@@ -41,3 +41,30 @@ export {
 } from './bundle.js';
 export { upsertObjects, type UpsertCounts, type UpsertResult, type UpsertWarning } from './upsert.js';
 export { loadBundle, readBundleFile } from './loader.js';
+export {
+  CHECKED_PROPERTY,
+  PATTERN_ERROR_PROPERTY,
+  neo4jIndicatorProvider,
+  type IndicatorRejectionNote,
+  type Neo4jIndicatorProvider,
+  type Neo4jIndicatorProviderOptions,
+} from './indicators.js';
+export {
+  isLaterSighting,
+  isUnavailableError,
+  sightingWriteOf,
+  sightingWriteSchema,
+  supersede,
+  writeSightingBatch,
+  writeSightings,
+  type SightingWrite,
+  type SightingWriteResult,
+} from './sightings.js';
+export {
+  SpillLog,
+  decodeRecord,
+  decodeSegment,
+  encodeRecord,
+  type SpillRead,
+  type SpillSegment,
+} from './spill.js';
