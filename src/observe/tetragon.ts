@@ -7,6 +7,7 @@ import {
   type KubernetesContext,
 } from './extensions.js';
 import {
+  arrayAt,
   copyInto,
   integerAt,
   isRecord,
@@ -107,7 +108,9 @@ export function observeTetragon(event: TetragonEvent, origin: Origin, memory: Te
   if (process === undefined) return invalid(origin, `tetragon ${event.type} without a process`);
   const set = new ScoSet();
   const parent = recordAt(event.body, 'parent');
-  const parentRef = parent === undefined ? undefined : parentObjects(set, parent, event.nodeName, memory);
+  const grandparentRef = ancestorChain(set, event.body, event.nodeName, memory);
+  const parentRef =
+    parent === undefined ? undefined : parentObjects(set, parent, event.nodeName, memory, grandparentRef);
   const eventFields = without(event.body, PROCESS_FIELDS) ?? {};
   eventFields.event_type = event.type;
   const workload = workloadOf(process, event.nodeName, memory);
@@ -118,20 +121,44 @@ export function observeTetragon(event: TetragonEvent, origin: Origin, memory: Te
   return set.observe('tetragon', time, workload.context, origin) satisfies Observation;
 }
 
-/** The parent process with its image and user, built once per exec_id (see TetragonMemory). */
+/**
+ * Tetragon's `ancestors` (with --enable-ancestors: the grandparent first, then upwards) as a chain
+ * of processes linked by parent_ref; returns the grandparent's id, for the parent's parent_ref.
+ */
+function ancestorChain(
+  set: ScoSet,
+  body: JsonRecord,
+  nodeName: string | undefined,
+  memory: TetragonMemory,
+): string | undefined {
+  const ancestors = arrayAt(body, 'ancestors') ?? [];
+  let above: string | undefined;
+  for (let index = ancestors.length - 1; index >= 0; index--) {
+    const ancestor = ancestors[index];
+    if (isRecord(ancestor)) above = parentObjects(set, ancestor, nodeName, memory, above);
+  }
+  return above;
+}
+
+/**
+ * A parent (or ancestor) process with its image and user, built once per exec_id and process above
+ * it (see TetragonMemory); its id depends on the exec_id only.
+ */
 function parentObjects(
   set: ScoSet,
   parent: JsonRecord,
   nodeName: string | undefined,
   memory: TetragonMemory,
+  parentRef: string | undefined,
 ): string {
   const build = (): readonly StixObject[] => {
     const own = new ScoSet();
-    own.subject(processObject(own, parent, workloadOf(parent, nodeName, memory), undefined, undefined));
+    const workload = workloadOf(parent, nodeName, memory);
+    own.subject(processObject(own, parent, workload, undefined, undefined, parentRef));
     return own.list();
   };
   const execId = textAt(parent, 'exec_id');
-  const objects = execId === undefined ? build() : memory.parent(execId, build);
+  const objects = execId === undefined ? build() : memory.parent(`${execId}\u0000${parentRef ?? ''}`, build);
   for (const object of objects) set.add(object);
   const [process] = objects;
   assert(process !== undefined);

@@ -216,3 +216,25 @@ test('the event process refers to the connections and files of its event, so one
   const parent = deref(symlink, subject(symlink).parent_ref);
   assert.equal(extension(parent, TETRAGON_EXTENSION_ID).file_refs, undefined);
 });
+
+test('ancestors (--enable-ancestors) become a parent_ref chain above the parent', () => {
+  const exec = JSON.parse(line(ours, 1)) as { process_exec: Record<string, unknown> };
+  const sshd = JSON.parse(line(ours, 0)) as { process_kprobe: { process: Record<string, unknown> } };
+  const grandparent = exec.process_exec.parent as Record<string, unknown>;
+  // bash ← sshd (session) ← sshd (listener): the listener is the ancestor beyond the grandparent.
+  const withAncestors = {
+    ...exec,
+    process_exec: { ...exec.process_exec, parent: grandparent, ancestors: [sshd.process_kprobe.process] },
+  };
+  const observation = observeText(JSON.stringify(withAncestors));
+  const parent = deref(observation, subject(observation).parent_ref);
+  const ancestor = deref(observation, parent.parent_ref);
+  assert.equal(ancestor.pid, 421);
+  assert.equal(deref(observation, ancestor.image_ref).name, 'sshd');
+  assert.equal(ancestor.parent_ref, undefined);
+  // Without ancestors the same parent has no parent_ref, and the same id.
+  const plain = observeText(line(ours, 1));
+  const plainParent = deref(plain, subject(plain).parent_ref);
+  assert.equal(plainParent.parent_ref, undefined);
+  assert.equal(plainParent.id, parent.id);
+});
