@@ -5,7 +5,7 @@ import type { ComparisonExpression, Pattern } from './ast.js';
 import { compileComparisonExpressionNode, type CompiledComparisonExpression } from './comparison.js';
 import { diagnosticCatalog, type PatternDiagnosticCode } from './diagnostics.js';
 import { PatternSyntaxError } from './errors.js';
-import { compileObservationExpression } from './observation-expression.js';
+import { compileObservationBindings } from './observation-expression.js';
 import { readObservations } from './observation-input.js';
 import { ConstantError } from './operators.js';
 import { parsePattern } from './parser.js';
@@ -27,6 +27,11 @@ export interface CompiledPattern {
    * observed-data with embedded `objects`. Throws ObservationInputError for malformed input.
    */
   match(observations: readonly unknown[]): boolean;
+  /**
+   * Every distinct binding of the pattern over the observations (same input as `match`): the indexes, in
+   * input order of the observed-data, that one way of satisfying the pattern uses. Lazy; may be many.
+   */
+  bindings(observations: readonly unknown[]): Iterable<ReadonlySet<number>>;
 }
 
 /**
@@ -36,14 +41,15 @@ export interface CompiledPattern {
 export function compilePattern(pattern: string, options: CompileOptions = {}): CompiledPattern {
   const stixVersion = options.stixVersion ?? '2.1';
   const ast = parsePattern(pattern, { stixVersion });
-  const evaluate = withSyntaxErrors(pattern, () =>
-    compileObservationExpression(ast, (leaf) => compileComparisonExpressionNode(leaf.comparison).test),
+  const enumerate = withSyntaxErrors(pattern, () =>
+    compileObservationBindings(ast, (leaf) => compileComparisonExpressionNode(leaf.comparison).test),
   );
   return {
     text: pattern,
     ast,
     stixVersion,
-    match: (observations) => evaluate(readObservations(observations, stixVersion)),
+    match: (observations) => hasAny(enumerate(readObservations(observations, stixVersion))),
+    bindings: (observations) => enumerate(readObservations(observations, stixVersion)),
   };
 }
 
@@ -66,6 +72,11 @@ export function compileComparisonExpression(
   options: { readonly patternText?: string } = {},
 ): CompiledComparisonExpression {
   return withSyntaxErrors(options.patternText ?? '', () => compileComparisonExpressionNode(expression));
+}
+
+function hasAny(items: Iterable<unknown>): boolean {
+  for (const _item of items) return true;
+  return false;
 }
 
 function withSyntaxErrors<T>(text: string, compile: () => T): T {

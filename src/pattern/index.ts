@@ -13,7 +13,11 @@ export { ObservationInputError, readObservations } from './observation-input.js'
 export type { TimedObservation } from './observation-input.js';
 export { parseTimestamp, compareTimestamps, timestampToEpochMs } from './values/timestamp.js';
 export type { Timestamp } from './values/timestamp.js';
-export { likeLiteralPrefix } from './values/like.js';
+export { likeLiteralPrefix, likeLiteralSuffix } from './values/like.js';
+export { nfc } from './values/strings.js';
+export { bytesToLatin1, decodeUtf8 } from './values/binary.js';
+export { compilePath } from './object-path.js';
+export type { PathWalker } from './object-path.js';
 export { parseIpNetwork, networkContains } from './values/cidr.js';
 export type { IpNetwork } from './values/cidr.js';
 export { parsePattern, MAX_NESTING_DEPTH } from './parser.js';

@@ -57,6 +57,21 @@ export function compileObservationExpression(
   };
 }
 
+/**
+ * Compiles an observation expression into an enumeration of its distinct bindings over a batch: each is the
+ * set of batch indexes (observed-data) it uses. For engines that need to know which observations take part in
+ * a match, not only whether there is one. The number of bindings can grow combinatorially: stop early.
+ */
+export function compileObservationBindings(
+  expression: ObservationExpression,
+  compileLeaf: CompileLeaf,
+): (batch: readonly TimedObservation[]) => Iterable<ReadonlySet<number>> {
+  const evaluate = compileNode(expression, compileLeaf, []);
+  return function* bindings(batch) {
+    for (const binding of evaluate(batch)) yield new Set(binding.counts.keys());
+  };
+}
+
 function compileNode(
   expression: ObservationExpression,
   compileLeaf: CompileLeaf,

@@ -110,3 +110,18 @@ test('any string compiles or throws PatternSyntaxError, never anything else', ()
     { numRuns: 1000 },
   );
 });
+
+test('bindings lists every distinct way the pattern is satisfied, as indexes of the observed-data', () => {
+  const compiled = compilePattern("([file:name = 'a'] FOLLOWEDBY [file:name = 'b']) WITHIN 5 SECONDS");
+  const batch = [
+    bundle([{ type: 'file', name: 'a' }], { first: at(0) }),
+    bundle([{ type: 'file', name: 'a' }], { first: at(1) }),
+    bundle([{ type: 'file', name: 'b' }], { first: at(2) }),
+    bundle([{ type: 'file', name: 'a' }], { first: at(3) }),
+    bundle([{ type: 'file', name: 'b' }], { first: at(7) }),
+  ];
+  const found = [...compiled.bindings(batch)].map((binding) => [...binding].sort().join(','));
+  assert.deepEqual(found.sort(), ['0,2', '1,2', '3,4']);
+  assert.equal(compiled.match(batch), found.length > 0);
+  assert.deepEqual([...compiled.bindings(batch.slice(0, 2))], [], 'no b: no binding');
+});

@@ -16,7 +16,7 @@ import {
   parseIpv4,
   parseIpv6,
 } from '../../src/pattern/values/cidr.js';
-import { compileLike, likeLiteralPrefix } from '../../src/pattern/values/like.js';
+import { compileLike, likeLiteralPrefix, likeLiteralSuffix } from '../../src/pattern/values/like.js';
 import { compareCodePoints } from '../../src/pattern/values/strings.js';
 import {
   addSeconds,
@@ -234,4 +234,9 @@ test('LIKE: % any run, _ one character, whole value, newlines included (SQL, not
   assert.equal(likeLiteralPrefix('/etc/%.conf'), '/etc/');
   assert.equal(likeLiteralPrefix('%x'), '');
   assert.equal(likeLiteralPrefix('plain'), 'plain');
+  assert.equal(likeLiteralSuffix('%/etc/passwd'), '/etc/passwd');
+  assert.equal(likeLiteralSuffix('%/authorized_keys'), 'keys', '_ is a wildcard');
+  assert.equal(likeLiteralSuffix('/etc/%.c_nf'), 'nf');
+  assert.equal(likeLiteralSuffix('x%'), '');
+  assert.equal(likeLiteralSuffix('plain'), 'plain');
 });

@@ -47,3 +47,10 @@ export function likeLiteralPrefix(likePattern: string): string {
   const end = normalized.search(/[%_]/);
   return end === -1 ? normalized : normalized.slice(0, end);
 }
+
+/** The literal text after the last wildcard, for indexes (empty when the pattern ends with one). */
+export function likeLiteralSuffix(likePattern: string): string {
+  const normalized = nfc(likePattern);
+  const match = /[%_]([^%_]*)$/.exec(normalized);
+  return match === null ? normalized : (match[1] ?? '');
+}
