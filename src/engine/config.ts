@@ -16,6 +16,14 @@ export const engineConfigSchema = z
       .describe(
         'Observations kept per multi-observation indicator; beyond it the oldest is evicted (counted).',
       ),
+    maxBindingsPerMatch: z
+      .number()
+      .int()
+      .positive()
+      .default(10_000)
+      .describe(
+        'Bindings looked at to gather the observations of one multi-observation match; beyond it the match carries those found (counted).',
+      ),
     outOfOrderToleranceMs: z
       .number()
       .int()

@@ -1,5 +1,16 @@
+/**
+ * The streaming engine: an indicator set compiled as a whole and indexed, evaluated against observations in
+ * arrival order, in event time (docs/engine.md).
+ *
+ * - `new Engine(indicators, config)`; `engine.process(observation)` returns the matches it completes;
+ *   `engine.stats()` counts observations, matches, evictions, truncated matches and kept partial matches.
+ * - Swapping the indicator set while events flow: `const next = engine.withIndicators(active)` between two
+ *   `process` calls, then use `next` only. Indicators whose id and pattern are unchanged keep their partial
+ *   matches (a refresh never loses a half-seen attack); the old engine must not be used afterwards.
+ * - `engine.warnings`: patterns the index cannot file by value, or that can never match, as data.
+ */
 export { engineConfigSchema, type EngineConfig } from './config.js';
-export { Engine, type EngineStats } from './engine.js';
+export { Engine, type EngineOptions, type EngineStats } from './engine.js';
 export {
   activateIndicator,
   type ActiveIndicator,
@@ -7,3 +18,4 @@ export {
   type IndicatorSource,
 } from './indicator.js';
 export { patternShape, type PatternShape } from './pattern-shape.js';
+export { indexWarnings, type IndexWarning, type IndexWarningCode } from './warnings.js';

@@ -3,6 +3,7 @@ import {
   compileComparisonExpression,
   compilePattern,
   PatternSyntaxError,
+  type CompiledComparisonExpression,
   type CompiledPattern,
   type ObservationView,
 } from '../pattern/index.js';
@@ -30,6 +31,8 @@ export interface ActiveIndicator {
   readonly shape: PatternShape;
   /** One predicate per `[ … ]`: an observation is relevant to the indicator when one of them holds. */
   readonly leafTests: readonly ((view: ObservationView) => boolean)[];
+  /** The same `[ … ]` compiled, with the object types a satisfying root can have (for the index). */
+  readonly leafCompiled: readonly CompiledComparisonExpression[];
   /** Event times the indicator applies to: valid_from inclusive, valid_until exclusive. */
   readonly validFromMs: number;
   readonly validUntilMs: number;
@@ -66,13 +69,15 @@ export function activateIndicator(source: IndicatorSource): ActiveIndicator | In
     return { id: source.id, reason: 'invalid-pattern', message: error.message, error };
   }
   const shape = patternShape(compiled.ast);
+  const leafCompiled = shape.leaves.map((leaf) => compileComparisonExpression(leaf));
   return {
     id: source.id,
     ...(source.name === undefined ? {} : { name: source.name }),
     pattern: source.pattern,
     compiled,
     shape,
-    leafTests: shape.leaves.map((leaf) => compileComparisonExpression(leaf).test),
+    leafTests: leafCompiled.map((leaf) => leaf.test),
+    leafCompiled,
     validFromMs: Date.parse(source.valid_from),
     validUntilMs:
       source.valid_until === undefined ? Number.POSITIVE_INFINITY : Date.parse(source.valid_until),

@@ -91,10 +91,34 @@ test('an observation arriving late within the tolerance still correlates', () =>
   assert.equal(matches.length, 1, 'a happened before b, though it arrived after it');
 });
 
-test('REPEATS counts distinct observations, and a match consumes them', () => {
+test('REPEATS needs distinct observations; a match consumes none, so each later one matches again', () => {
   const engine = new Engine([indicator("[process:name = 'x'] REPEATS 3 TIMES")], config);
-  const results = [0, 1, 2, 3, 4, 5].map((i) => engine.process(event('x', T0 + i * 1000)).length);
-  assert.deepEqual(results, [0, 0, 1, 0, 0, 1]);
+  const results = [0, 1, 2, 3, 4].map((i) => engine.process(event('x', T0 + i * 1000)));
+  assert.deepEqual(
+    results.map((matches) => matches.length),
+    [0, 0, 1, 1, 1],
+  );
+  assert.equal(results[4]?.[0]?.observations.length, 5, 'every kept x takes part in some binding');
+});
+
+test('a match carries every kept observation that joins the new one in some binding', () => {
+  const engine = new Engine(
+    [indicator("([process:name = 'ln'] FOLLOWEDBY [process:name = 'cat']) WITHIN 300 SECONDS")],
+    config,
+  );
+  const lns = [0, 1, 2].map((i) => event('ln', T0 + i));
+  for (const ln of lns) assert.deepEqual(engine.process(ln), []);
+  engine.process(event('sh', T0 + 3));
+  const read = event('cat', T0 + 4);
+  const matches = engine.process(read);
+  assert.equal(matches.length, 1, 'one match per completing observation');
+  assert.deepEqual(matches[0]?.observations, [...lns, read]);
+  const again = engine.process(event('cat', T0 + 5));
+  assert.equal(
+    again[0]?.observations.length,
+    4,
+    'the ln events were not consumed; the first read cannot follow itself',
+  );
 });
 
 test('partial matches beyond the per-indicator cap are evicted and counted', () => {

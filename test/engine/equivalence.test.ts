@@ -10,18 +10,7 @@ import {
 import { asBundles } from '../../src/engine/indicator.js';
 import { deterministicId } from '../../src/stix/ids.js';
 import { processObservation } from '../helpers/observation.js';
-
-/** mulberry32: a small seeded PRNG, so every failure is reproducible from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { pick, prng } from './random.js';
 
 const names = ['sh', 'curl', 'ln', 'cat'];
 const leaves = [
@@ -31,12 +20,6 @@ const leaves = [
   '[process:pid > 50]',
   "[process:name = 'cat' AND process:pid < 50]",
 ];
-
-function pick<T>(random: () => number, items: readonly T[]): T {
-  const item = items[Math.floor(random() * items.length)];
-  if (item === undefined) throw new Error('empty choice');
-  return item;
-}
 
 function generatePattern(random: () => number, depth: number): string {
   const roll = random();
