@@ -71,6 +71,17 @@ export const DEVIATIONS: readonly Deviation[] = [
     summary: "In 2.0 mode START/STOP always fails (parser wants t'…', matcher wants a string).",
   },
   {
+    id: 'ref-timestamp-against-string',
+    kind: 'reference',
+    summary: 'A timestamp constant against a string that is not a timestamp raises an error.',
+  },
+  {
+    id: 'ref-in-binary-string',
+    kind: 'reference',
+    summary:
+      'IN compares binary values with string constants (and strings with binary constants) as unequal.',
+  },
+  {
     id: 'choice-linear-regex',
     kind: 'choice',
     summary: 'MATCHES rejects backreferences and lookaround when the pattern is compiled.',

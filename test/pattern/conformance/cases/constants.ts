@@ -179,6 +179,24 @@ const timestampConstants: ConformanceCase[] = [
     false,
   ),
   constants(
+    'timestamp: against a string that is not a timestamp is false (incompatible types)',
+    "[file:name = t'2014-01-13T07:03:17Z']",
+    [file({ name: 'a.exe' })],
+    false,
+    {
+      referenceDeviation: 'ref-timestamp-against-string',
+    },
+  ),
+  constants(
+    'timestamp: != against a string that is not a timestamp is true',
+    "[file:name != t'2014-01-13T07:03:17Z']",
+    [file({ name: 'a.exe' })],
+    true,
+    {
+      referenceDeviation: 'ref-timestamp-against-string',
+    },
+  ),
+  constants(
     'timestamp: a month of 13 is invalid',
     "[file:ctime = t'2014-13-13T07:03:17Z']",
     [file({ ctime: '2014-01-13T07:03:17Z' })],
