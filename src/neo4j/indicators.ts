@@ -84,10 +84,20 @@ export function neo4jIndicatorProvider(
   const now = options.now ?? Date.now;
   /** The JSON of each indicator as last loaded: the version a rejection is about. */
   let loadedJson = new Map<string, string>();
+  // One try (no managed retries, which would hold a refresh for 30 s while Neo4j is down): the daemon
+  // loads again at its next interval anyway.
+  const runOnce = async (cypher: string, parameters: Record<string, unknown>, mode: 'READ' | 'WRITE') => {
+    const session = driver.session(sessionConfig(credentials, mode));
+    try {
+      return await session.run(cypher, parameters);
+    } finally {
+      await session.close();
+    }
+  };
   return {
     name: 'neo4j',
     async load(): Promise<IndicatorSnapshot> {
-      const result = await driver.executeQuery(readQuery, {}, sessionConfig(credentials, 'READ'));
+      const result = await runOnce(readQuery, {}, 'READ');
       const indicators: z.infer<typeof indicatorSchema>[] = [];
       const problems: { id?: string; message: string }[] = [];
       const json = new Map<string, string>();
@@ -110,11 +120,7 @@ export function neo4jIndicatorProvider(
         return [{ id: rejection.id, json: stored, message: rejection.message }];
       });
       if (rows.length === 0) return 0;
-      const result = await driver.executeQuery(
-        markQuery,
-        { rows, checked: new Date(now()).toISOString() },
-        sessionConfig(credentials),
-      );
+      const result = await runOnce(markQuery, { rows, checked: new Date(now()).toISOString() }, 'WRITE');
       return result.summary.counters.updates().propertiesSet / 2;
     },
     close: () => Promise.resolve(),
