@@ -4,7 +4,7 @@ import {
   KUBERNETES_OBJECT_EXTENSION_ID,
   NEW_SCO,
 } from './extensions.js';
-import { derivedId, scoId } from './ids.js';
+import { derivedId, deterministicId } from '../stix/ids.js';
 import { arrayAt, integerAt, isRecord, recordAt, stringAt, textAt, type JsonRecord } from './fields.js';
 import { invalid, skip, type SensorResult } from './result.js';
 import { put, ScoSet } from './sco.js';
@@ -66,7 +66,7 @@ export function observeAuditEvent(
   put(request, 'object_ref', requestObject(set, event, auditId));
   request.extensions = { [KUBERNETES_API_REQUEST_EXTENSION_ID]: { extension_type: NEW_SCO } };
   set.subject(
-    set.custom('kubernetes-api-request', scoId('kubernetes-api-request', { audit_id: auditId }), request),
+    set.custom('kubernetes-api-request', deterministicId('kubernetes-api-request', { audit_id: auditId }), request),
   );
   const observation = set.observe('k8s-audit', time, contextOf(objectRef), origin);
   deduplicator.remember(auditId);

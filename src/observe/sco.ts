@@ -1,6 +1,6 @@
 import type { EventContext, Observation, Origin, Sensor, StixObject } from '../contracts.js';
 import { stixValue } from './fields.js';
-import { derivedId, scoId } from './ids.js';
+import { derivedId, deterministicId } from '../stix/ids.js';
 import type { Timestamp } from './time.js';
 
 /**
@@ -45,7 +45,7 @@ function sco(
   properties: Record<string, unknown>,
   idContributing: Record<string, unknown>,
 ): StixObject {
-  return Object.freeze({ type, spec_version: '2.1', id: scoId(type, idContributing), ...properties });
+  return Object.freeze({ type, spec_version: '2.1', id: deterministicId(type, idContributing), ...properties });
 }
 
 function directoryObject(path: string): StixObject {

@@ -1,6 +1,6 @@
 """Validates the STIX 2.1 bundle given on stdin with the OASIS stix2-validator.
 
-Prints one JSON object: {"valid": bool, "errors": [...], "warnings": [...]}. Used by stix-validator.ts.
+Prints one JSON object: {"valid": bool, "errors": [...], "warnings": [...]}. Used by test/helpers/stix-validator.ts.
 """
 import json
 import sys

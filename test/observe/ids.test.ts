@@ -4,7 +4,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { StixObject } from '../../src/contracts.js';
 import { isSkip } from '../../src/observe/index.js';
-import { canonicalJson, hashedUuid } from '../../src/observe/ids.js';
 import { ensurePythonVenv } from '../helpers/python.js';
 import { ALL_FIXTURES, observeFixture } from './fixtures.js';
 
@@ -34,18 +33,4 @@ test('SCO ids equal those the OASIS stix2 library derives (UUIDv5 over the ID-co
     encoding: 'utf8',
   });
   assert.deepEqual(JSON.parse(output), [...objects.keys()]);
-});
-
-test('canonical JSON sorts keys at every depth and drops undefined', () => {
-  assert.equal(
-    canonicalJson({ b: 1, a: { d: [2, { f: 'x', e: true }], c: undefined } }),
-    '{"a":{"d":[2,{"e":true,"f":"x"}]},"b":1}',
-  );
-});
-
-test('hashed UUIDs carry the version and RFC 4122 variant, and depend on the name', () => {
-  assert.match(hashedUuid('a', 5), /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-  assert.match(hashedUuid('a', 4), /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-  assert.notEqual(hashedUuid('a', 5), hashedUuid('b', 5));
-  assert.equal(hashedUuid('a', 5), hashedUuid('a', 5));
 });

@@ -1,28 +1,13 @@
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { StixObject } from '../../src/contracts.js';
 import { isSkip } from '../../src/observe/index.js';
-import { ensurePythonVenv } from '../helpers/python.js';
+import { validateStix as validate } from '../helpers/stix-validator.js';
 import { ALL_FIXTURES, observeFixture } from './fixtures.js';
 
 const root = join(import.meta.dirname, '..', '..');
-const script = join(import.meta.dirname, 'validate_bundle.py');
-
-interface Verdict {
-  valid: boolean;
-  errors: string[];
-  warnings: string[];
-}
-
-function validate(objects: readonly unknown[]): Verdict {
-  const python = ensurePythonVenv('stix2-validator', ['stix2-validator==3.3.2']);
-  const bundle = { type: 'bundle', id: 'bundle--5d0ea2a4-6b2f-4a43-9d8e-0f1c2b3a4d5e', objects };
-  const output = execFileSync(python, [script], { input: JSON.stringify(bundle), encoding: 'utf8' });
-  return JSON.parse(output) as Verdict;
-}
 
 function extensionDefinitions(): unknown[] {
   const bundle = JSON.parse(readFileSync(join(root, 'stix', 'extension-definitions.json'), 'utf8')) as {
