@@ -231,27 +231,32 @@ function orderComparator(operand: Operand): (value: unknown) => number | undefin
 }
 
 /**
- * IN: membership with the types kept apart, as the reference's Python set is: a string never equals a binary
- * constant here (unlike `=`), and integers and floats mix. The set must hold one type (numbers count as one);
+ * IN: equality with one of the values (STIX 2.1 §9.6.1), so a string and a binary value compare as octets
+ * (§9.6.4) exactly as `=` does, and integers and floats mix. The set must hold one type (numbers count as one);
  * a mixed set is rejected when the pattern is compiled (the reference raises when it matches).
- * Deviation: in Python `True in {1}` holds (bool is an int); here a boolean is never a number, as the
- * specification's "comparisons between different types are false" asks.
+ * Deviations: the reference's Python set keeps strings and bytes unequal (ref-in-binary-string), and in Python
+ * `True in {1}` holds (bool is an int); here a boolean is never a number, as "comparisons between different
+ * types are false" asks.
  */
 function compileIn(set: SetConstant): ValueTest {
   const operands = set.values.map(toOperand);
   const kinds = new Set(operands.map((o) => o.kind));
   if (kinds.size > 1) throw new ConstantError('IN set mixes constants of different types', set);
   const [kind] = kinds;
-  if (kind === 'timestamp' || operands.some((o) => o.kind === 'number' && o.exact !== undefined)) {
-    const tests = operands.map(equalityTest);
-    return (v) => tests.some((test) => test(v));
+  const tests = operands.map(equalityTest);
+  const anyEqual: ValueTest = (v) => tests.some((test) => test(v));
+  if (
+    kind === 'timestamp' ||
+    kind === 'bytes' ||
+    operands.some((o) => o.kind === 'number' && o.exact !== undefined)
+  ) {
+    return anyEqual;
   }
-  if (kind === 'bytes') {
-    const members = operands.map((o) => o.value as Uint8Array);
-    return (v) => v instanceof Uint8Array && members.some((member) => bytesEqual(v, member));
-  }
+  // The common case, strings and numbers, is a set lookup; only a binary value needs the octet comparison.
   const members = new Set<unknown>(operands.map((o) => o.value));
-  return (v) => members.has(v);
+  return kind === 'string'
+    ? (v) => (v instanceof Uint8Array ? anyEqual(v) : members.has(v))
+    : (v) => members.has(v);
 }
 
 /** LIKE on strings, and on binary values that are UTF-8 (as the reference decodes them; bytes that are not UTF-8 are false here, an error there). */

@@ -175,6 +175,28 @@ const membership: ConformanceCase[] = [
     [file({ ctime: '2020-01-01T00:00:00.000Z' })],
     true,
   ),
+  // IN is equality with one of the values (9.6.1), and 9.6.4 makes a string constant compare as octets
+  // against a binary property (the reference keeps strings and bytes unequal inside IN).
+  rule(
+    'IN with a string constant against a binary property compares octets',
+    "[artifact:payload_bin IN ('this is a test')]",
+    [observed([{ type: 'artifact', payload_bin: 'dGhpcyBpcyBhIHRlc3Q=' }])],
+    true,
+    { referenceDeviation: 'ref-in-binary-string' },
+  ),
+  rule(
+    'IN with a hex constant against a string property compares octets',
+    "[file:name IN (h'616263')]",
+    [file({ name: 'abc' })],
+    true,
+    { referenceDeviation: 'ref-in-binary-string' },
+  ),
+  rule(
+    "IN with a hex constant that is not the string's octets",
+    "[file:name IN (h'616264')]",
+    [file({ name: 'abc' })],
+    false,
+  ),
 ];
 
 const like: ConformanceCase[] = [
