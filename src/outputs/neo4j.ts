@@ -79,7 +79,7 @@ function describe(error: unknown): string {
 
 const sleep = (ms: number): Promise<void> =>
   new Promise((resolve) => {
-    setTimeout(resolve, ms).unref();
+    setTimeout(resolve, ms);
   });
 
 /** Opens the spill log (an earlier run's spill is drained first) and returns the output. */
@@ -163,7 +163,7 @@ class Neo4jSightingOutput implements Neo4jOutput {
     return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
   }
 
-  /** Stops the drain loop (one last attempt if anything is spilled); what is still spilled stays for the next start. */
+  /** Stops the drain loop, whose timer keeps the process alive until then (one last attempt if anything is spilled); what is still spilled stays for the next start. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -184,7 +184,7 @@ class Neo4jSightingOutput implements Neo4jOutput {
     let delay = this.settings.initialRetryDelayMs;
     for (let attempt = 1; ; attempt += 1) {
       try {
-        await this.writeOrSetAside(batch);
+        this.written += batch.length - (await this.writeOrSetAside(batch));
         this.markAvailable();
         return;
       } catch (error) {
@@ -202,18 +202,18 @@ class Neo4jSightingOutput implements Neo4jOutput {
 
   /**
    * Writes a batch; an update Neo4j refuses as data (never going to work) is set aside, one by one, so
-   * it cannot block the others. Throws only when Neo4j is unavailable.
+   * it cannot block the others. Returns how many were set aside; throws only when Neo4j is unavailable.
    */
-  private async writeOrSetAside(batch: readonly SightingWrite[]): Promise<void> {
+  private async writeOrSetAside(batch: readonly SightingWrite[]): Promise<number> {
     try {
       await writeSightingBatch(this.driver, this.settings.credentials, batch);
-      this.written += batch.length;
-      return;
+      return 0;
     } catch (error) {
       if (isUnavailableError(error)) throw error;
       if (batch.length > 1) {
-        for (const write of batch) await this.writeOrSetAside([write]);
-        return;
+        let setAside = 0;
+        for (const write of batch) setAside += await this.writeOrSetAside([write]);
+        return setAside;
       }
       this.failed += batch.length;
       await this.rejected.append(batch);
@@ -221,6 +221,7 @@ class Neo4jSightingOutput implements Neo4jOutput {
         { code: 'NEO4J_WRITE_REJECTED', sighting: batch[0]?.sighting.id, error: describe(error) },
         'Neo4j refused a sighting update; it is kept in the state directory (neo4j-rejected-*.jsonl).',
       );
+      return 1;
     }
   }
 
@@ -242,7 +243,6 @@ class Neo4jSightingOutput implements Neo4jOutput {
           this.afterDrain(error);
         });
     }, delayMs);
-    this.drainTimer.unref();
   }
 
   private afterDrain(error: unknown): void {
@@ -267,10 +267,13 @@ class Neo4jSightingOutput implements Neo4jOutput {
     await this.spill.seal();
     for (const segment of this.spill.sealedSegments()) {
       const writes = await this.readSegment(segment);
+      let setAside = 0;
       for (const batch of chunks(supersede(writes), this.settings.batchSize)) {
-        await this.writeOrSetAside(batch);
+        setAside += await this.writeOrSetAside(batch);
       }
       await this.spill.remove(segment);
+      // Counted as the updates spilled, however many supersession merged.
+      this.written += Math.max(0, writes.length - setAside);
     }
   }
 
