@@ -7,7 +7,8 @@ import type { IndicatorInfo, SightingAggregator } from './sightings/index.js';
 import type { Source } from './sources/source.js';
 
 export interface Observer {
-  observe(line: RawLine): Observation | Skip;
+  /** Every event of a line: one for most lines, several for a STIX bundle or an audit EventList. */
+  observeAll(line: RawLine): readonly (Observation | Skip)[];
 }
 
 export interface PipelineParts {
@@ -111,21 +112,22 @@ export async function runPipeline(parts: PipelineParts, signal?: AbortSignal): P
   const processBatch = async ({ source, lines }: SourceBatch): Promise<void> => {
     const engine = parts.engine();
     const opened: SightingUpdate[] = [];
+    const match = (observation: Observation): void => {
+      stats.observations += 1;
+      parts.telemetry?.observed(observation);
+      watermarkMs = Math.max(watermarkMs, observation.time);
+      for (const found of engine.process(observation)) {
+        stats.matches += 1;
+        parts.telemetry?.matched(found);
+        const update = parts.aggregator.record(found, parts.indicatorInfo(found.indicatorId));
+        if (update !== undefined) opened.push(update);
+      }
+    };
     for (const line of lines) {
       stats.lines += 1;
-      const result = parts.observer.observe(line);
-      if (isSkip(result)) {
-        reportSkip(result);
-        continue;
-      }
-      stats.observations += 1;
-      parts.telemetry?.observed(result);
-      watermarkMs = Math.max(watermarkMs, result.time);
-      for (const match of engine.process(result)) {
-        stats.matches += 1;
-        parts.telemetry?.matched(match);
-        const update = parts.aggregator.record(match, parts.indicatorInfo(match.indicatorId));
-        if (update !== undefined) opened.push(update);
+      for (const result of parts.observer.observeAll(line)) {
+        if (isSkip(result)) reportSkip(result);
+        else match(result);
       }
     }
     await write(opened);

