@@ -1,7 +1,7 @@
 // The Dockerfile read as data (no Docker engine here): stages, base image, user, what it copies and
 // runs; then the runtime stage's file layout rebuilt in a temp directory and the daemon run from it.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { builtinModules } from 'node:module';
 import {
   cpSync,
@@ -171,16 +171,40 @@ function snapshot(dir: string): string[] {
     .sort();
 }
 
-test('from the runtime stage’s layout, the daemon finds its example model and writes only its state dir', async () => {
+/**
+ * Lays out a stage's /app in `dir` from its COPY instructions: context files copied, other stages' /app
+ * paths taken from `stageDirs`. node_modules is linked to the checkout's (the import check above covers
+ * production-only).
+ */
+function layOut(stage: Stage, dir: string, stageDirs: Record<string, string>): void {
+  mkdirSync(dir, { recursive: true });
+  for (const copy of copies(stage)) {
+    for (const source of copy.sources) {
+      const from =
+        copy.from === undefined
+          ? join(repoRoot, source)
+          : join(stageDirs[copy.from] ?? '', relative('/app', source));
+      const name =
+        copy.sources.length === 1 && !copy.target.endsWith('/') ? copy.target : source.split('/').at(-1);
+      const to = join(dir, name ?? '');
+      if (source.endsWith('node_modules')) symlinkSync(join(repoRoot, 'node_modules'), to);
+      else cpSync(from, to, { recursive: true });
+    }
+  }
+}
+
+test('the stages built from their COPY lines: tsc compiles, and the daemon runs from the runtime layout', async () => {
   const work = mkdtempSync(join(tmpdir(), 'matcher-image-'));
   try {
-    // /app as the runtime stage lays it out; node_modules linked (the import check above covers prod-only).
+    // The build stage: only what it copies, then its `npm run build`.
+    const build = join(work, 'build');
+    layOut(stageNamed('build'), build, {});
+    symlinkSync(join(repoRoot, 'node_modules'), join(build, 'node_modules'));
+    const compiled = spawnSync('npm', ['run', 'build'], { cwd: build, encoding: 'utf8' });
+    assert.equal(compiled.status, 0, compiled.stdout + compiled.stderr);
     const app = join(work, 'app');
-    mkdirSync(app);
-    cpSync(join(repoRoot, 'package.json'), join(app, 'package.json'));
-    cpSync(join(repoRoot, 'dist'), join(app, 'dist'), { recursive: true });
-    cpSync(join(repoRoot, 'stix'), join(app, 'stix'), { recursive: true });
-    symlinkSync(join(repoRoot, 'node_modules'), join(app, 'node_modules'));
+    layOut(runtime, app, { build, dependencies: join(work, 'dependencies') });
+    assert.ok(existsSync(join(app, packageJson.bin.matcher ?? '')), 'the bin is in the runtime layout');
     const state = join(work, 'state');
     const before = snapshot(app);
     const fixture = join(repoRoot, 'test', 'fixtures', 'attacks', 'hostpath', 'tetragon.log');
