@@ -79,6 +79,7 @@ function fetchToolchain(log) {
     const executable = entry.isFile() && /[/\\](bin|pkg[/\\]tool[/\\][^/\\]+)$/.test(entry.parentPath);
     chmodSync(path, entry.isDirectory() || executable ? 0o755 : 0o644);
   }
+  chmodSync(staging, 0o755);
   renameSync(staging, goroot);
   return go;
 }
