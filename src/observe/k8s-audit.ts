@@ -66,7 +66,11 @@ export function observeAuditEvent(
   put(request, 'object_ref', requestObject(set, event, auditId));
   request.extensions = { [KUBERNETES_API_REQUEST_EXTENSION_ID]: { extension_type: NEW_SCO } };
   set.subject(
-    set.custom('kubernetes-api-request', deterministicId('kubernetes-api-request', { audit_id: auditId }), request),
+    set.custom(
+      'kubernetes-api-request',
+      deterministicId('kubernetes-api-request', { audit_id: auditId }),
+      request,
+    ),
   );
   const observation = set.observe('k8s-audit', time, contextOf(objectRef), origin);
   deduplicator.remember(auditId);

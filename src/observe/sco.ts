@@ -45,7 +45,12 @@ function sco(
   properties: Record<string, unknown>,
   idContributing: Record<string, unknown>,
 ): StixObject {
-  return Object.freeze({ type, spec_version: '2.1', id: deterministicId(type, idContributing), ...properties });
+  return Object.freeze({
+    type,
+    spec_version: '2.1',
+    id: deterministicId(type, idContributing),
+    ...properties,
+  });
 }
 
 function directoryObject(path: string): StixObject {
