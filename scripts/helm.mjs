@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Finds helm 3 for the chart tests and the Makefile, building the pinned version from the Go module
 // proxy when there is none: `node scripts/helm.mjs <helm arguments>` runs it, `ensureHelm()` returns its path.
-// Order: $HELM; the pinned build cached in .cache/helm/<version>/; a helm 3 on PATH; else
+// Order: $HELM; the pinned build cached in ~/.cache/matcher-tools/helm/<version>/; a helm 3 on PATH; else
 // `go install helm.sh/helm/v3/cmd/helm@<version>` into that cache (a few minutes on 2 cores, once;
 // about 15 minutes the first time on a machine whose module cache is empty, mostly downloading).
 import { spawnSync } from 'node:child_process';
@@ -16,7 +16,7 @@ import {
   rmSync,
   statSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export const HELM_VERSION = 'v3.22.0';
@@ -33,8 +33,9 @@ const ldflags = [
   ]),
 ].join(' ');
 
-const root = join(import.meta.dirname, '..');
-const cacheDir = join(root, '.cache', 'helm', HELM_VERSION);
+// Outside the checkout, so that a fresh clone on the same machine (CI) does not build helm again.
+const toolCache = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'matcher-tools');
+const cacheDir = join(toolCache, 'helm', HELM_VERSION);
 export const cachedHelmPath = join(cacheDir, 'helm');
 
 /** The helm 3 on PATH, if any (`helm version --short` prints v3.x.y+g…). */
@@ -60,7 +61,7 @@ function goMinor(go) {
  * the module zip holds a Go distribution without file modes, so its programs are made executable.
  */
 function fetchToolchain(log) {
-  const goroot = join(root, '.cache', 'go', GO_TOOLCHAIN);
+  const goroot = join(toolCache, 'go', GO_TOOLCHAIN);
   const go = join(goroot, 'bin', 'go');
   if (existsSync(go)) return go;
   const module = `golang.org/toolchain@v0.0.1-${GO_TOOLCHAIN}.linux-${goArch}`;
@@ -99,7 +100,7 @@ function buildHelm(log) {
   const go = goForHelm(log);
   log(`Building helm ${HELM_VERSION} from the Go module proxy into ${cacheDir} (a few minutes, once).`);
   // Built into a fresh directory and renamed into place, so a build cut short leaves no half binary.
-  const staging = mkdtempSync(join(root, '.cache', 'helm', `.build-${HELM_VERSION}-`));
+  const staging = mkdtempSync(join(toolCache, 'helm', `.build-${HELM_VERSION}-`));
   const started = Date.now();
   const result = spawnSync(
     go,
@@ -130,7 +131,7 @@ function sleepSync(ms) {
 
 /** Builds helm unless another process is building it (test files run in parallel): then waits for it. */
 function buildOnce(log) {
-  mkdirSync(join(root, '.cache', 'helm'), { recursive: true });
+  mkdirSync(join(toolCache, 'helm'), { recursive: true });
   for (;;) {
     if (existsSync(cachedHelmPath)) return cachedHelmPath;
     try {
