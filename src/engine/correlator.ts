@@ -1,4 +1,5 @@
 import type { Observation } from '../contracts.js';
+import { fastParticipants, isInstant, type FastShape, type Kept } from './fast-shapes.js';
 
 /**
  * Every binding of the pattern over some observations, each as the indexes (into the list given) it uses.
@@ -23,7 +24,9 @@ export interface OfferResult {
  * match (sightings aggregate them).
  */
 export class Correlator {
-  private kept: Observation[] = [];
+  private kept: Kept[] = [];
+  /** Kept observations that are not one instant observed once: while any is kept, the oracle decides. */
+  private notInstant = 0;
   private latestMs = Number.NEGATIVE_INFINITY;
   private evicted = 0;
 
@@ -33,14 +36,24 @@ export class Correlator {
     private readonly capacity: number,
     /** Bindings looked at per offer at most: beyond it the match carries what was found so far. */
     private readonly maxBindings: number,
+    /** A shape matched by counting, without the oracle (see fast-shapes.ts). */
+    private readonly fastShape: FastShape | undefined,
   ) {}
 
-  /** Adds a relevant observation; returns the observations of the match it completes, if any. */
-  offer(observation: Observation): OfferResult {
+  /**
+   * Adds a relevant observation (`leaves`: bit i set when it satisfies the pattern's i-th `[ … ]`);
+   * returns the observations of the match it completes, if any.
+   */
+  offer(observation: Observation, leaves: number): OfferResult {
     this.latestMs = Math.max(this.latestMs, observation.time);
     this.expire();
-    this.insert(observation);
-    return this.participants(observation);
+    const entry = { observation, leaves };
+    this.insert(entry);
+    if (this.fastShape !== undefined && this.notInstant === 0) {
+      const used = fastParticipants(this.fastShape, this.kept, entry);
+      return { match: used.length === 0 ? undefined : used.map((k) => k.observation), truncated: false };
+    }
+    return this.participants(entry);
   }
 
   get size(): number {
@@ -52,13 +65,13 @@ export class Correlator {
   }
 
   /** The observations still kept, oldest first (for a swap to carry over). */
-  snapshot(): readonly Observation[] {
+  snapshot(): readonly Kept[] {
     return this.kept;
   }
 
-  /** Takes over observations kept by the correlator this one replaces. */
-  restore(kept: readonly Observation[], latestMs: number): void {
-    for (const observation of kept) this.insert(observation);
+  /** Takes over observations kept by the correlator this one replaces (same pattern, so same leaves). */
+  restore(kept: readonly Kept[], latestMs: number): void {
+    for (const entry of kept) this.insert(entry);
     this.latestMs = Math.max(this.latestMs, latestMs);
     this.expire();
   }
@@ -67,11 +80,11 @@ export class Correlator {
     return this.latestMs;
   }
 
-  private participants(newest: Observation): OfferResult {
+  private participants(newest: Kept): OfferResult {
     const at = this.kept.indexOf(newest);
     const used = new Set<number>();
     let seen = 0;
-    for (const binding of this.search(this.kept)) {
+    for (const binding of this.search(this.kept.map((k) => k.observation))) {
       seen += 1;
       if (binding.has(at)) for (const index of binding) used.add(index);
       if (seen >= this.maxBindings) return { match: this.pick(used), truncated: true };
@@ -81,23 +94,32 @@ export class Correlator {
 
   private pick(used: ReadonlySet<number>): readonly Observation[] | undefined {
     if (used.size === 0) return undefined;
-    return this.kept.filter((_, index) => used.has(index));
+    return this.kept.filter((_, index) => used.has(index)).map((k) => k.observation);
   }
 
   private expire(): void {
     const oldest = this.latestMs - this.keepMs;
     let drop = 0;
-    while (drop < this.kept.length && (this.kept[drop]?.time ?? 0) < oldest) drop += 1;
-    if (drop > 0) this.kept = this.kept.slice(drop);
+    while (drop < this.kept.length && (this.kept[drop]?.observation.time ?? 0) < oldest) drop += 1;
+    if (drop === 0) return;
+    for (const entry of this.kept.slice(0, drop)) this.forget(entry);
+    this.kept = this.kept.slice(drop);
   }
 
-  private insert(observation: Observation): void {
+  private insert(entry: Kept): void {
     if (this.kept.length >= this.capacity) {
-      this.kept.shift();
+      const oldest = this.kept.shift();
+      if (oldest !== undefined) this.forget(oldest);
       this.evicted += 1;
     }
+    if (!isInstant(entry.observation)) this.notInstant += 1;
+    const time = entry.observation.time;
     let at = this.kept.length;
-    while (at > 0 && (this.kept[at - 1]?.time ?? 0) > observation.time) at -= 1;
-    this.kept.splice(at, 0, observation);
+    while (at > 0 && (this.kept[at - 1]?.observation.time ?? 0) > time) at -= 1;
+    this.kept.splice(at, 0, entry);
+  }
+
+  private forget(entry: Kept): void {
+    if (!isInstant(entry.observation)) this.notInstant -= 1;
   }
 }

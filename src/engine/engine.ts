@@ -2,6 +2,7 @@ import type { Match, Observation } from '../contracts.js';
 import { createObservationView, type ObservationView } from '../pattern/index.js';
 import type { EngineConfig } from './config.js';
 import { Correlator } from './correlator.js';
+import { fastShapeOf } from './fast-shapes.js';
 import { asBundles, type ActiveIndicator } from './indicator.js';
 import { indexKeys } from './index-keys.js';
 import { LeafIndex, type IndexEntry } from './leaf-index.js';
@@ -107,7 +108,7 @@ export class Engine {
       if (indicator === undefined) continue;
       if (observation.time < indicator.validFromMs || observation.time >= indicator.validUntilMs) continue;
       this.evaluations += 1;
-      const completed = this.complete(indicator, observation);
+      const completed = this.complete(indicator, observation, view);
       if (completed === undefined) continue;
       this.matches += 1;
       matches.push({ indicatorId: indicator.id, observations: completed, time: observation.time });
@@ -151,10 +152,15 @@ export class Engine {
     return relevant.length > 1 ? relevant.sort((a, b) => a - b) : relevant;
   }
 
-  private complete(indicator: ActiveIndicator, observation: Observation): readonly Observation[] | undefined {
+  private complete(
+    indicator: ActiveIndicator,
+    observation: Observation,
+    view: ObservationView,
+  ): readonly Observation[] | undefined {
     const correlator = this.correlators.get(indicator.id);
     if (correlator !== undefined) {
-      const { match, truncated } = correlator.offer(observation);
+      const leaves = indicator.leafTests.reduce((mask, test, i) => (test(view) ? mask | (1 << i) : mask), 0);
+      const { match, truncated } = correlator.offer(observation, leaves);
       if (truncated) this.truncatedMatches += 1;
       return match;
     }
@@ -172,6 +178,7 @@ export class Engine {
       horizon + this.config.outOfOrderToleranceMs,
       this.config.maxPartialPerIndicator,
       this.config.maxBindingsPerMatch,
+      indicator.shape.leaves.length <= 30 ? fastShapeOf(indicator.compiled.ast) : undefined,
     );
   }
 }

@@ -1,0 +1,107 @@
+/**
+ * The index only chooses which comparison expressions meet an observation: over realistic traffic and
+ * thousands of generated indicators, the indexed engine reports exactly the matches of the engine that
+ * tests every expression against every observation.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Match, Observation } from '../../src/contracts.js';
+import {
+  Engine,
+  activateIndicator,
+  engineConfigSchema,
+  type ActiveIndicator,
+} from '../../src/engine/index.js';
+import { createObserver, isSkip } from '../../src/observe/index.js';
+import { generateBenignLines } from '../fixtures/benign/generate.js';
+import { processObservation } from '../helpers/observation.js';
+import { IndicatorGenerator, collectVocabulary } from './indicator-generator.js';
+import { prng } from './random.js';
+
+function observeAll(lines: readonly string[]): Observation[] {
+  const observer = createObserver();
+  const observations: Observation[] = [];
+  for (const text of lines) {
+    const result = observer.observe({ text, origin: { source: 'test' } });
+    if (!isSkip(result)) observations.push(result);
+  }
+  return observations;
+}
+
+function activateAll(sources: ReturnType<IndicatorGenerator['indicators']>): ActiveIndicator[] {
+  return sources.flatMap((source) => {
+    const active = activateIndicator(source);
+    return 'reason' in active ? [] : [active];
+  });
+}
+
+function describe(matches: readonly Match[]): string[] {
+  return matches.map((m) => `${m.indicatorId} ${m.observations.map((o) => o.observedData.id).join(' ')}`);
+}
+
+test('the indexed engine reports exactly the matches of testing every indicator on every event', () => {
+  const observations = observeAll(generateBenignLines({ count: 2000, seed: 11, sensor: 'tetragon' }));
+  const vocabulary = collectVocabulary(observations);
+  const generator = new IndicatorGenerator(vocabulary, prng(4242), {
+    hitRate: 0.05,
+    multiRate: 0.15,
+    unindexable: true,
+  });
+  const indicators = activateAll(generator.indicators(2000));
+  assert.ok(indicators.length > 1900, `${indicators.length} indicators compiled`);
+  const config = engineConfigSchema.parse({ maxBindingsPerMatch: 100_000 });
+  const indexed = new Engine(indicators, config);
+  const everything = new Engine(indicators, config, { indexed: false });
+  let matched = 0;
+  for (const observation of observations) {
+    const expected = describe(everything.process(observation));
+    assert.deepEqual(describe(indexed.process(observation)), expected);
+    matched += expected.length;
+  }
+  assert.ok(matched > 200, `${matched} matches: both outcomes must be common`);
+  const saved = indexed.stats().leafTests / everything.stats().leafTests;
+  assert.ok(saved < 0.2, `the index tests ${saved.toFixed(3)} of what testing everything does`);
+  assert.ok(indexed.warnings.some((w) => w.code === 'unindexed-comparison'));
+});
+
+test('each kind of key finds its values: equality, IN, LIKE prefix and suffix, IPv4 and IPv6 networks', () => {
+  const patterns = [
+    "[process:name = 'curl']",
+    "[process:name IN ('wget', 'curl')]",
+    "[process:command_line LIKE 'curl %']",
+    "[process:command_line LIKE '%example.org']",
+    "[ipv4-addr:value ISSUBSET '10.1.0.0/16']",
+    "[ipv6-addr:value ISSUBSET 'fd00::/8']",
+    '[process:pid = 42]',
+    "[process:name = 'curl' AND process:pid > 40]",
+    "[process:name = 'nope' OR process:pid = 42]",
+  ];
+  const indicators = activateAll(
+    patterns.map((pattern, i) => ({
+      id: `indicator--${String(i).padStart(8, '0')}-0000-4000-8000-000000000000`,
+      pattern,
+      pattern_type: 'stix',
+      valid_from: '2020-01-01T00:00:00Z',
+    })),
+  );
+  const engine = new Engine(indicators, engineConfigSchema.parse({}));
+  assert.deepEqual(engine.warnings, [], 'all of them are indexed');
+  const roots = [
+    { type: 'process', id: 'process--1', name: 'curl', pid: 42, command_line: 'curl https://example.org' },
+    { type: 'ipv4-addr', id: 'ipv4-addr--1', value: '10.1.2.3' },
+    { type: 'ipv6-addr', id: 'ipv6-addr--1', value: 'fd12::1' },
+  ];
+  const matches = engine.process(processObservation({ time: Date.now(), roots }));
+  assert.equal(matches.length, patterns.length);
+  const misses = engine.process(
+    processObservation({
+      time: Date.now(),
+      roots: [
+        { type: 'process', id: 'process--2', name: 'cur', pid: 41, command_line: 'curlexample.com' },
+        { type: 'ipv4-addr', id: 'ipv4-addr--2', value: '10.2.0.1' },
+        { type: 'ipv6-addr', id: 'ipv6-addr--2', value: 'fe80::1' },
+      ],
+    }),
+  );
+  assert.deepEqual(misses, []);
+});
