@@ -6,7 +6,6 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { DaemonConfig } from '../config.js';
 import { engineConfigSchema } from '../engine/index.js';
-import { fileIndicatorProvider, type IndicatorProvider } from '../indicators/index.js';
 import { createLogger } from '../log.js';
 import { createObserver } from '../observe/index.js';
 import type { Output } from '../outputs/output.js';
@@ -15,6 +14,7 @@ import { runPipeline } from '../pipeline.js';
 import { MetricsRegistry, startStatusServer, type StatusServer } from '../server/index.js';
 import { SightingAggregator, sightingsConfigSchema } from '../sightings/index.js';
 import type { Source } from '../sources/index.js';
+import { buildBackends, type Backends } from './backends.js';
 import { LiveIndicators } from './indicators.js';
 import { runShutdown, type ShutdownStep } from './shutdown.js';
 import { buildDaemonSources, type DaemonSourceContext } from './sources.js';
@@ -47,16 +47,6 @@ export interface Daemon {
   readonly done: Promise<number>;
 }
 
-function indicatorProvider(config: DaemonConfig): IndicatorProvider {
-  if (config.neo4j !== undefined) {
-    throw new DaemonStartError(
-      'NEO4J_URI is set, but this build has no Neo4j indicator provider and output yet; unset NEO4J_URI to use --indicators bundle files.',
-      2,
-    );
-  }
-  return fileIndicatorProvider(config.indicators);
-}
-
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -66,7 +56,8 @@ export async function startDaemon(config: DaemonConfig, ctx: DaemonContext): Pro
   const logger = createLogger({ level: config.logLevel, pretty: config.pretty, stream: ctx.stdout });
   const log = logger.child({ component: 'daemon' });
   const metrics = new DaemonMetrics(new MetricsRegistry());
-  const provider = indicatorProvider(config);
+  const backends = await buildBackends(config, logger);
+  const provider = backends.provider;
   const engineConfig = engineConfigSchema.parse({});
   const indicators = new LiveIndicators(
     provider,
@@ -90,20 +81,21 @@ export async function startDaemon(config: DaemonConfig, ctx: DaemonContext): Pro
       })
     : undefined;
   const startup = async (): Promise<{ sources: Source[]; outputs: Output[] }> => {
-    if ((await indicators.refresh()) === 'failed') {
-      throw new DaemonStartError(`Cannot read the indicators (${provider.name}); see the log above.`, 1);
-    }
+    await firstLoad(indicators, backends, config.indicatorRefreshIntervalMs, provider.name);
     const sources = await buildDaemonSources(config, { ...ctx, logger }).catch((error: unknown) => {
       throw new DaemonStartError(describe(error), 2);
     });
-    return { sources, outputs: [metrics.sightingCounter(), metrics.instrumentOutput(stdoutOutput(logger))] };
+    const outputs = [stdoutOutput(logger), ...backends.outputs].map((o) => metrics.instrumentOutput(o));
+    return { sources, outputs: [metrics.sightingCounter(), ...outputs] };
   };
   let parts: { sources: Source[]; outputs: Output[] };
   try {
     parts = await startup();
   } catch (error) {
     await server?.close();
+    await Promise.all(backends.outputs.map((output) => output.close()));
     await provider.close();
+    await backends.close();
     throw error;
   }
   metrics.watchSources(parts.sources);
@@ -123,19 +115,39 @@ export async function startDaemon(config: DaemonConfig, ctx: DaemonContext): Pro
     telemetry: metrics.pipelineTelemetry(),
   });
   sourcesStarted = true;
-  const refreshLoop = startRefreshLoop(indicators, config.indicatorRefreshIntervalMs);
+  const refreshLoop = startRefreshLoop(indicators, backends, config.indicatorRefreshIntervalMs);
   log.info(
     {
       code: 'DAEMON_STARTED',
       sources: parts.sources.map((source) => source.id),
       indicators: provider.name,
       active: indicators.engine().indicators.length,
-      outputs: ['stdout'],
+      outputs: parts.outputs.map((output) => output.name).filter((name) => name !== 'metrics'),
       http: server === undefined ? false : `${server.address.address}:${server.address.port}`,
     },
     'Matcher running.',
   );
-  return assemble({ config, logger, log, metrics, server, provider, parts, run, refreshLoop });
+  return assemble({ config, logger, log, metrics, server, backends, parts, run, refreshLoop });
+}
+
+/** Loads the indicators once before reading starts: a file that cannot be read is fatal, a database is waited for. */
+async function firstLoad(
+  indicators: LiveIndicators,
+  backends: Backends,
+  intervalMs: number,
+  name: string,
+): Promise<void> {
+  for (;;) {
+    const result = await indicators.refresh();
+    if (result !== 'failed') {
+      await backends.rejected(indicators.rejections());
+      return;
+    }
+    if (!backends.retryFirstLoad) {
+      throw new DaemonStartError(`Cannot read the indicators (${name}); see the log above.`, 1);
+    }
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
 }
 
 interface RefreshLoop {
@@ -143,13 +155,15 @@ interface RefreshLoop {
 }
 
 /** Reloads the indicators every interval; one load at a time, the next interval counted from its end. */
-function startRefreshLoop(indicators: LiveIndicators, intervalMs: number): RefreshLoop {
+function startRefreshLoop(indicators: LiveIndicators, backends: Backends, intervalMs: number): RefreshLoop {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> = Promise.resolve();
   let stopped = false;
   const schedule = (): void => {
     timer = setTimeout(() => {
-      running = indicators.refresh().finally(() => {
+      running = (async () => {
+        if ((await indicators.refresh()) === 'changed') await backends.rejected(indicators.rejections());
+      })().finally(() => {
         if (!stopped) schedule();
       });
     }, intervalMs);
@@ -170,7 +184,7 @@ interface Assembly {
   readonly log: Logger;
   readonly metrics: DaemonMetrics;
   readonly server: StatusServer | undefined;
-  readonly provider: IndicatorProvider;
+  readonly backends: Backends;
   readonly parts: { readonly sources: readonly Source[]; readonly outputs: readonly Output[] };
   readonly run: Promise<unknown>;
   readonly refreshLoop: RefreshLoop;
@@ -194,11 +208,15 @@ function assemble(a: Assembly): Daemon {
         ),
     },
     { name: 'save checkpoints', run: stopSources },
-    { name: 'stop indicator refresh', run: () => a.refreshLoop.stop().then(() => a.provider.close()) },
+    {
+      name: 'stop indicator refresh',
+      run: () => a.refreshLoop.stop().then(() => a.backends.provider.close()),
+    },
     {
       name: 'close outputs',
       run: () => Promise.all(a.parts.outputs.map((output) => output.close())).then(() => undefined),
     },
+    { name: 'close the Neo4j connection', run: () => a.backends.close() },
     { name: 'close HTTP server', run: () => a.server?.close() ?? Promise.resolve() },
   ];
   const stop = (reason: string): Promise<number> => {

@@ -83,6 +83,13 @@ export class LiveIndicators {
     return this.current;
   }
 
+  /** The indicators of the current set that cannot run (not expired ones), for a store that marks them. */
+  rejections(): IndicatorRejection[] {
+    return [...this.compiled.values()].filter(
+      (c): c is IndicatorRejection => !isActive(c) && c.reason !== 'expired',
+    );
+  }
+
   info(id: string): IndicatorInfo {
     const name = this.names.get(id);
     return name === undefined ? { id } : { id, name };
@@ -127,7 +134,8 @@ export class LiveIndicators {
       [...next].every(([key, compiled]) => previous.get(key) === compiled);
     if (unchanged) return 'unchanged';
     const active = [...next.values()].filter(isActive);
-    this.current = new Engine(active, this.engineConfig);
+    // Unchanged indicators keep their partial matches across the swap.
+    this.current = this.current.withIndicators(active);
     this.logChange(previous, next, active.length);
     return 'changed';
   }
