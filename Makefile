@@ -23,8 +23,9 @@ NEO4J_CHART_REPO ?= https://helm.neo4j.com/neo4j
 NEO4J_CHART_VERSION ?= 5.26.21
 # Extra arguments for the Neo4j chart, e.g. --set neo4j.resources.memory=4Gi.
 NEO4J_HELM_ARGS ?=
-# The Neo4j chart names its ClusterIP Service after the release.
-NEO4J_URI ?= bolt://$(NEO4J_RELEASE).$(NAMESPACE).svc:7687
+# The Neo4j chart names its ClusterIP Service after the release. Not NEO4J_URI: that one a developer
+# may have exported for a local server, and it must not leak into the cluster install.
+NEO4J_CLUSTER_URI ?= bolt://$(NEO4J_RELEASE).$(NAMESPACE).svc:7687
 # Local port insert-attack-models forwards to Neo4j's Bolt port.
 NEO4J_LOCAL_BOLT_PORT ?= 17687
 
@@ -89,7 +90,7 @@ install-matcher: namespace ## Install or upgrade the matcher chart, reading Neo4
 	  --namespace $(NAMESPACE) \
 	  --set image.repository=$(IMAGE) \
 	  --set image.tag=$(IMAGE_TAG) \
-	  --set neo4j.uri=$(NEO4J_URI) \
+	  --set neo4j.uri=$(NEO4J_CLUSTER_URI) \
 	  --set neo4j.existingSecret=$(NEO4J_SECRET) \
 	  --wait --timeout 5m $(MATCHER_HELM_ARGS)
 

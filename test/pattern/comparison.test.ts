@@ -145,10 +145,12 @@ test('binary: *_bin and *_hex properties are bytes; b and h constants equal stri
   );
 });
 
-test('IN keeps strings and bytes apart (as the reference)', () => {
+test('IN compares strings and bytes as octets, as = does (STIX 2.1 9.6.4; the reference keeps them apart)', () => {
   expectAll([
-    ["file:name IN (h'61')", false],
-    ["file:name_hex IN ('ABC')", false],
+    ["file:name IN (h'61')", true],
+    ["file:name IN (h'62', h'6161')", false],
+    ["file:name_hex IN ('ABC')", true],
+    ["file:name_hex IN ('ABD')", false],
     ["file:name_hex IN (h'414243')", true],
   ]);
 });
