@@ -11,6 +11,7 @@ import { pick } from './random.js';
 export type Vocabulary = Map<string, (string | number)[]>;
 
 const MAX_VALUES_PER_PATH = 200;
+const IPV4 = /^\d+\.\d+\.\d+\.\d+$/;
 
 function pathComponent(name: string): string {
   return /^[a-z_][a-z0-9_]*$/i.test(name) ? name : `'${name}'`;
@@ -126,9 +127,10 @@ export class IndicatorGenerator {
     const values = this.vocabulary.get(path) ?? [''];
     const seen = pick(this.random, values);
     if (this.random() < (this.options.hitRate ?? 0.05)) return seen;
-    return typeof seen === 'number'
-      ? seen + 1 + Math.floor(this.random() * 1_000_000)
-      : `${seen}-x${Math.floor(this.random() * 1e6)}`;
+    const n = Math.floor(this.random() * 1e6);
+    if (typeof seen === 'number') return seen + 1 + n;
+    // Foreign at both ends, so LIKE prefixes and suffixes cut from it stay foreign too.
+    return IPV4.test(seen) ? `198.18.${n % 256}.${(n >> 8) % 256}` : `q${n}/${seen}/q${n}`;
   }
 
   private comparison(path: string): string {
@@ -137,10 +139,7 @@ export class IndicatorGenerator {
     if (typeof value === 'number' || roll < 0.5) return `${path} = ${literal(value)}`;
     if (roll < 0.7)
       return `${path} IN (${[value, this.value(path), this.value(path)].map(literal).join(', ')})`;
-    if (path.endsWith('value') && /^\d+\.\d+\.\d+\.\d+$/.test(value.replace(/-x\d+$/, ''))) {
-      const address = value.replace(/-x\d+$/, '');
-      return `${path} ISSUBSET '${address}/${pick(this.random, [8, 16, 24, 32])}'`;
-    }
+    if (IPV4.test(value)) return `${path} ISSUBSET '${value}/${pick(this.random, [16, 24, 32])}'`;
     // LIKE has no escape: a `%` or `_` in the value becomes a wildcard, which only widens the pattern.
     const cut = Math.max(1, Math.floor(value.length / 2));
     return this.random() < 0.5
