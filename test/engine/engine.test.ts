@@ -138,3 +138,21 @@ test('START/STOP bounds a single observation: start inclusive, stop exclusive', 
   assert.equal(engine.process(event('s', T0 + 10_000)).length, 1);
   assert.equal(engine.process(event('s', T0 + 20_000)).length, 0);
 });
+
+test('withIndicators keeps the partial matches of unchanged indicators, not of changed ones', () => {
+  const sequence = "([process:name = 'a'] FOLLOWEDBY [process:name = 'b']) WITHIN 60 SECONDS";
+  const unchanged = indicator(sequence);
+  const engine = new Engine([unchanged], config);
+  engine.process(event('a', T0));
+  const kept = engine.withIndicators([indicator(sequence)]);
+  assert.equal(kept.stats().partial, 1, 'the half-seen a survives the swap');
+  assert.equal(kept.process(event('b', T0 + 1_000)).length, 1);
+
+  const before = new Engine([unchanged], config);
+  before.process(event('a', T0));
+  const changed = before.withIndicators([
+    indicator("([process:name = 'a'] FOLLOWEDBY [process:name = 'c']) WITHIN 60 SECONDS"),
+  ]);
+  assert.equal(changed.stats().partial, 0, 'a changed pattern starts afresh');
+  assert.equal(changed.process(event('c', T0 + 1_000)).length, 0);
+});
