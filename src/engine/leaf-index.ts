@@ -10,7 +10,6 @@ import {
   decodeUtf8,
   nfc,
   parseIpNetwork,
-  type JsonObject,
   type ObservationView,
   type PathWalker,
 } from '../pattern/index.js';
@@ -35,6 +34,8 @@ type Bucket<T> = Map<string, Slot<T>[]>;
 
 interface PathTable<T> {
   readonly walk: PathWalker;
+  /** Looks a selected value up and keeps the walk going; made once, so a lookup allocates nothing. */
+  lookUp: (value: unknown) => boolean;
   readonly equal: Map<string | number | boolean, Slot<T>[]>;
   readonly prefixes: Map<number, Bucket<T>>;
   readonly suffixes: Map<number, Bucket<T>>;
@@ -56,6 +57,13 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 export class LeafIndex<T> {
   private readonly types = new Map<string, TypeTable<T>>();
   private serial = 0;
+  private visit: (payload: T) => void = () => undefined;
+  /** Reports a slot once per observation (made once, shared by every path table). */
+  private readonly report = (slot: Slot<T>): void => {
+    if (slot.seen === this.serial) return;
+    slot.seen = this.serial;
+    this.visit(slot.payload);
+  };
   /** How many (type, path) tables the index reads per matching observation. */
   readonly pathCount: number;
 
@@ -71,7 +79,12 @@ export class LeafIndex<T> {
         const table = this.typeTable(key.objectType);
         let path = table.paths.get(key.pathText);
         if (path === undefined) {
-          path = emptyPathTable(compilePath(key.steps));
+          path = emptyPathTable<T>(compilePath(key.steps));
+          const created = path;
+          path.lookUp = (value) => {
+            lookUpValue(created, value, this.report);
+            return false; // keep walking: every selected value counts
+          };
           table.paths.set(key.pathText, path);
           paths += 1;
         }
@@ -83,17 +96,15 @@ export class LeafIndex<T> {
 
   /** Calls `visit` once for each expression the observation could satisfy. */
   candidates(view: ObservationView, visit: (payload: T) => void): void {
-    const serial = ++this.serial;
-    const report = (slot: Slot<T>): void => {
-      if (slot.seen === serial) return;
-      slot.seen = serial;
-      visit(slot.payload);
-    };
+    this.serial += 1;
+    this.visit = visit;
     for (const [type, roots] of view.rootsByType) {
       const table = this.types.get(type);
       if (table === undefined) continue;
-      for (const slot of table.unkeyed) report(slot);
-      for (const path of table.paths.values()) lookUpRoots(path, roots, view, report);
+      for (const slot of table.unkeyed) this.report(slot);
+      for (const path of table.paths.values()) {
+        for (const root of roots) path.walk(root, view, path.lookUp);
+      }
     }
   }
 
@@ -108,7 +119,14 @@ export class LeafIndex<T> {
 }
 
 function emptyPathTable<T>(walk: PathWalker): PathTable<T> {
-  return { walk, equal: new Map(), prefixes: new Map(), suffixes: new Map(), networks: new Map() };
+  return {
+    walk,
+    lookUp: () => false,
+    equal: new Map(),
+    prefixes: new Map(),
+    suffixes: new Map(),
+    networks: new Map(),
+  };
 }
 
 function fileKey<T>(path: PathTable<T>, key: IndexKey, slot: Slot<T>): void {
@@ -143,19 +161,6 @@ function fileKey<T>(path: PathTable<T>, key: IndexKey, slot: Slot<T>): void {
       return;
     }
   }
-}
-
-function lookUpRoots<T>(
-  path: PathTable<T>,
-  roots: readonly JsonObject[],
-  view: ObservationView,
-  report: (slot: Slot<T>) => void,
-): void {
-  const lookUp = (value: unknown): boolean => {
-    lookUpValue(path, value, report);
-    return false; // keep walking: every selected value counts
-  };
-  for (const root of roots) path.walk(root, view, lookUp);
 }
 
 function lookUpValue<T>(path: PathTable<T>, value: unknown, report: (slot: Slot<T>) => void): void {
