@@ -7,8 +7,8 @@ import type { Observation } from '../../src/contracts.js';
 import type { IndicatorSource } from '../../src/engine/index.js';
 import { pick } from './random.js';
 
-/** Values seen per `type:path` (the path as the pattern writes it). */
-export type Vocabulary = Map<string, (string | number)[]>;
+/** Values seen per `type:path` (the path as the pattern writes it), with how many times each was seen. */
+export type Vocabulary = Map<string, Map<string | number, number>>;
 
 const MAX_VALUES_PER_PATH = 200;
 const IPV4 = /^\d+\.\d+\.\d+\.\d+$/;
@@ -22,10 +22,12 @@ function note(vocabulary: Vocabulary, path: string, value: unknown): void {
   if (typeof value === 'string' && (value.length === 0 || value.length > 120)) return;
   let values = vocabulary.get(path);
   if (values === undefined) {
-    values = [];
+    values = new Map();
     vocabulary.set(path, values);
   }
-  if (values.length < MAX_VALUES_PER_PATH && !values.includes(value)) values.push(value);
+  const count = values.get(value);
+  if (count !== undefined) values.set(value, count + 1);
+  else if (values.size < MAX_VALUES_PER_PATH) values.set(value, 1);
 }
 
 function noteObject(
@@ -90,7 +92,9 @@ export class IndicatorGenerator {
     private readonly options: GeneratorOptions = {},
   ) {
     this.paths = [...vocabulary.keys()];
-    this.stringPaths = this.paths.filter((p) => vocabulary.get(p)?.some((v) => typeof v === 'string'));
+    this.stringPaths = this.paths.filter((p) =>
+      [...(vocabulary.get(p)?.keys() ?? [])].some((v) => typeof v === 'string'),
+    );
   }
 
   indicators(count: number): IndicatorSource[] {
@@ -124,9 +128,14 @@ export class IndicatorGenerator {
   }
 
   private value(path: string): string | number {
-    const values = this.vocabulary.get(path) ?? [''];
+    const counts = this.vocabulary.get(path) ?? new Map<string | number, number>([['', 1]]);
+    const values = [...counts.keys()];
     const seen = pick(this.random, values);
-    if (this.random() < (this.options.hitRate ?? 0.05)) return seen;
+    if (this.random() < (this.options.hitRate ?? 0.05)) {
+      // An indicator names something rare, not a value most events carry (user_id '0', cwd '/').
+      const rare = values.filter((v) => (counts.get(v) ?? 0) <= 3);
+      if (rare.length > 0) return pick(this.random, rare);
+    }
     const n = Math.floor(this.random() * 1e6);
     if (typeof seen === 'number') return seen + 1 + n;
     // Foreign at both ends, so LIKE prefixes and suffixes cut from it stay foreign too.
@@ -139,9 +148,10 @@ export class IndicatorGenerator {
     if (typeof value === 'number' || roll < 0.5) return `${path} = ${literal(value)}`;
     if (roll < 0.7)
       return `${path} IN (${[value, this.value(path), this.value(path)].map(literal).join(', ')})`;
-    if (IPV4.test(value)) return `${path} ISSUBSET '${value}/${pick(this.random, [16, 24, 32])}'`;
+    // Threat intelligence names hosts and small ranges; a /16 would cover a whole pod network.
+    if (IPV4.test(value)) return `${path} ISSUBSET '${value}/${pick(this.random, [30, 32])}'`;
     // LIKE has no escape: a `%` or `_` in the value becomes a wildcard, which only widens the pattern.
-    const cut = Math.max(1, Math.floor(value.length / 2));
+    const cut = Math.max(1, Math.min(value.length - 3, Math.floor((value.length * 3) / 4)));
     return this.random() < 0.5
       ? `${path} LIKE ${quote(`${value.slice(0, cut)}%`)}`
       : `${path} LIKE ${quote(`%${value.slice(cut)}`)}`;
