@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { appendFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -104,4 +104,16 @@ export async function takeLines(
   const lines: RawLine[] = [];
   while (lines.length < count) lines.push(...(await nextBatch(batches)));
   return lines;
+}
+
+/** Appends a sentinel and reads up to it: every line before it proves nothing else was pending. */
+export async function readUntilSentinel(
+  path: string,
+  batches: AsyncIterator<readonly RawLine[]>,
+): Promise<RawLine[]> {
+  const sentinel = '{"sentinel":true}';
+  await appendFile(path, `${sentinel}\n`);
+  const lines: RawLine[] = [];
+  while (lines.at(-1)?.text !== sentinel) lines.push(...(await nextBatch(batches)));
+  return lines.slice(0, -1);
 }

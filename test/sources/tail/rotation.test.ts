@@ -4,7 +4,7 @@ import { appendFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RawLine } from '../../../src/contracts.js';
 import { buildTailSource, type TailSource } from '../../../src/sources/tail/index.js';
-import { memoryLogger, nextBatch, numberedLines, takeLines, tempDir } from '../helpers.js';
+import { memoryLogger, nextBatch, numberedLines, readUntilSentinel, takeLines, tempDir } from '../helpers.js';
 
 const asText = (lines: readonly string[]): string => lines.map((line) => `${line}\n`).join('');
 const texts = (lines: readonly RawLine[]): string[] => lines.map((line) => line.text);
@@ -46,17 +46,6 @@ async function setUp(t: { after: (fn: () => Promise<void>) => void }) {
     return source;
   };
   return { path, build };
-}
-
-async function readUntilSentinel(
-  path: string,
-  batches: AsyncIterator<readonly RawLine[]>,
-): Promise<RawLine[]> {
-  const sentinel = '{"sentinel":true}';
-  await appendFile(path, `${sentinel}\n`);
-  const lines: RawLine[] = [];
-  while (lines.at(-1)?.text !== sentinel) lines.push(...(await nextBatch(batches)));
-  return lines.slice(0, -1);
 }
 
 test('a reader two rotations behind reads the file it skipped, in order', async (t) => {

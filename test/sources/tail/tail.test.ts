@@ -6,7 +6,14 @@ import type { RawLine } from '../../../src/contracts.js';
 import { SourceConfigError } from '../../../src/sources/context.js';
 import { buildTailSource, TailSource, type TailSourceConfigInput } from '../../../src/sources/tail/index.js';
 import type { Timers } from '../../../src/sources/timers.js';
-import { ManualTimers, memoryLogger, nextBatch, numberedLines, takeLines, tempDir } from '../helpers.js';
+import {
+  ManualTimers,
+  memoryLogger,
+  numberedLines,
+  readUntilSentinel,
+  takeLines,
+  tempDir,
+} from '../helpers.js';
 
 const asText = (lines: readonly string[]): string => lines.map((line) => `${line}\n`).join('');
 const texts = (lines: readonly RawLine[]): string[] => lines.map((line) => line.text);
@@ -42,18 +49,6 @@ async function setUp(t: { after: (fn: () => Promise<void>) => void }) {
     return source;
   };
   return { dir, path, checkpointFile, build, events, waitFor };
-}
-
-/** Appends a sentinel and reads up to it: every line before it proves nothing else was pending. */
-async function readUntilSentinel(
-  path: string,
-  batches: AsyncIterator<readonly RawLine[]>,
-): Promise<RawLine[]> {
-  const sentinel = '{"sentinel":true}';
-  await appendFile(path, `${sentinel}\n`);
-  const lines: RawLine[] = [];
-  while (lines.at(-1)?.text !== sentinel) lines.push(...(await nextBatch(batches)));
-  return lines.slice(0, -1);
 }
 
 test('starts at the beginning, then follows appended lines with line numbers and offsets', async (t) => {
