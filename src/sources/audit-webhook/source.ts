@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { Origin, RawLine } from '../../contracts.js';
 import type { SourceCounters } from '../counters.js';
-import { LineQueue } from '../kube-logs/line-queue.js';
+import { LineQueue } from '../line-queue.js';
 import type { Source } from '../source.js';
 import type { AuditWebhookConfig } from './config.js';
 import { parseEventList } from './event-list.js';

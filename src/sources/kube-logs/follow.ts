@@ -7,7 +7,7 @@ import { Backoff } from './backoff.js';
 import type { Delay } from './backoff.js';
 import type { ContainerRef, KubeLogsDropReason, KubeLogsEvents } from './events.js';
 import { kubeGet } from './kube-http.js';
-import type { LineQueue } from './line-queue.js';
+import type { LineQueue } from '../line-queue.js';
 import { sinceTimeFor, splitTimestamp } from './timestamp.js';
 
 export interface FollowTarget {

@@ -3,7 +3,7 @@ export type { KubeLogsContext } from './source.js';
 export { KubeLogsConfigSchema, TETRAGON_EXPORT_STDOUT, isLabelSelector } from './config.js';
 export type { KubeLogsConfig, KubeLogsConfigInput } from './config.js';
 export type { KubeLogsCounters, KubeLogsDropReason } from './events.js';
-export { LineQueue } from './line-queue.js';
+export { LineQueue } from '../line-queue.js';
 export { realDelay } from './backoff.js';
 export type { Delay } from './backoff.js';
 export { loadKubeConfig } from './kubeconfig.js';

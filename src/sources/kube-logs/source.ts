@@ -13,7 +13,7 @@ import { KubeLogsEvents } from './events.js';
 import type { KubeLogsCounters } from './events.js';
 import { ContainerFollower } from './follow.js';
 import { checkKubeConfig, loadKubeConfig } from './kubeconfig.js';
-import { LineQueue } from './line-queue.js';
+import { LineQueue } from '../line-queue.js';
 import { PodWatcher } from './pods.js';
 import type { Pod } from './pods.js';
 import { nanosFromMillis } from './timestamp.js';

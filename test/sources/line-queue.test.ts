@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { RawLine } from '../../src/contracts.js';
-import { LineQueue } from '../../src/sources/kube-logs/line-queue.js';
+import { LineQueue } from '../../src/sources/line-queue.js';
 
 function lines(...texts: string[]): RawLine[] {
   return texts.map((text, index) => ({ text, origin: { source: 'test', line: index + 1 } }));

@@ -1,4 +1,4 @@
-import type { RawLine } from '../../contracts.js';
+import type { RawLine } from '../contracts.js';
 
 /**
  * A bounded queue of lines between push-style inputs (HTTP streams, webhook requests) and the
