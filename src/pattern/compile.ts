@@ -9,8 +9,10 @@ import { compileObservationBindings } from './observation-expression.js';
 import { readObservations } from './observation-input.js';
 import { ConstantError } from './operators.js';
 import { parsePattern } from './parser.js';
+import type { StixVersion } from './tokens.js';
 
-export type StixPatternVersion = '2.0' | '2.1';
+/** The STIX version a pattern is read in; one definition with the parser's. */
+export type StixPatternVersion = StixVersion;
 
 export interface CompileOptions {
   /** The pattern grammar and the observation input format; default '2.1'. */
