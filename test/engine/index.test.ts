@@ -5,39 +5,12 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Match, Observation } from '../../src/contracts.js';
-import {
-  Engine,
-  activateIndicator,
-  engineConfigSchema,
-  type ActiveIndicator,
-} from '../../src/engine/index.js';
-import { createObserver, isSkip } from '../../src/observe/index.js';
+import { Engine, engineConfigSchema } from '../../src/engine/index.js';
 import { generateBenignLines } from '../fixtures/benign/generate.js';
 import { processObservation } from '../helpers/observation.js';
+import { activateAll, describeMatches, observeAll } from './engine-runs.js';
 import { IndicatorGenerator, collectVocabulary } from './indicator-generator.js';
 import { prng } from './random.js';
-
-function observeAll(lines: readonly string[]): Observation[] {
-  const observer = createObserver();
-  const observations: Observation[] = [];
-  for (const text of lines) {
-    const result = observer.observe({ text, origin: { source: 'test' } });
-    if (!isSkip(result)) observations.push(result);
-  }
-  return observations;
-}
-
-function activateAll(sources: ReturnType<IndicatorGenerator['indicators']>): ActiveIndicator[] {
-  return sources.flatMap((source) => {
-    const active = activateIndicator(source);
-    return 'reason' in active ? [] : [active];
-  });
-}
-
-function describe(matches: readonly Match[]): string[] {
-  return matches.map((m) => `${m.indicatorId} ${m.observations.map((o) => o.observedData.id).join(' ')}`);
-}
 
 test('the indexed engine reports exactly the matches of testing every indicator on every event', () => {
   const observations = observeAll(generateBenignLines({ count: 2000, seed: 11, sensor: 'tetragon' }));
@@ -54,8 +27,8 @@ test('the indexed engine reports exactly the matches of testing every indicator 
   const everything = new Engine(indicators, config, { indexed: false });
   let matched = 0;
   for (const observation of observations) {
-    const expected = describe(everything.process(observation));
-    assert.deepEqual(describe(indexed.process(observation)), expected);
+    const expected = describeMatches(everything.process(observation));
+    assert.deepEqual(describeMatches(indexed.process(observation)), expected);
     matched += expected.length;
   }
   assert.ok(matched > 200, `${matched} matches: both outcomes must be common`);

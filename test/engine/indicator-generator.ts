@@ -80,6 +80,11 @@ export interface GeneratorOptions {
   readonly multiRate?: number;
   /** Also produce comparisons the index cannot use (NOT, !=, <, MATCHES, EXISTS, OR across types). */
   readonly unindexable?: boolean;
+  /**
+   * Share of comparison expressions that are unindexable when `unindexable` is set (default 0.2). Most of
+   * them hold for nearly every event, so a large set with the default share matches nearly everything.
+   */
+  readonly unindexableRate?: number;
 }
 
 export class IndicatorGenerator {
@@ -118,7 +123,8 @@ export class IndicatorGenerator {
 
   private comparisonExpression(): string {
     const roll = this.random();
-    if (this.options.unindexable === true && roll < 0.2) return this.unindexable();
+    if (this.options.unindexable === true && roll < (this.options.unindexableRate ?? 0.2))
+      return this.unindexable();
     if (roll < 0.85) return this.comparison(pick(this.random, this.paths));
     const path = pick(this.random, this.paths);
     const type = path.slice(0, path.indexOf(':'));
