@@ -2,7 +2,8 @@
  * `npm run bench`: events/s of the whole pipeline (line → JSON → observe → engine → sightings) with 1, 100,
  * 1,000 and 10,000 generated indicators, against a bare loop that only JSON.parses the same Tetragon lines;
  * then RSS over 1,000,000 events with correlation patterns loaded. Options: `--events N` (lines per
- * measured pass, default 100000), `--rss-events N` (default 1000000), `--reference` (also time stix2-matcher).
+ * measured pass, default 100000), `--rss-events N` (default 1000000), `--reference` (also time stix2-matcher),
+ * `--only-reference` (time stix2-matcher against our pipeline and nothing else; bench/reference.ts).
  * Run it on one core (`taskset -c 1 npm run bench`); it is never part of `npm test`.
  */
 import { parseArgs } from 'node:util';
@@ -20,6 +21,7 @@ const { values } = parseArgs({
     events: { type: 'string', default: '100000' },
     'rss-events': { type: 'string', default: '1000000' },
     reference: { type: 'boolean', default: false },
+    'only-reference': { type: 'boolean', default: false },
   },
 });
 const events = Number(values.events);
@@ -113,6 +115,10 @@ function main(): void {
     const result = observer.observe({ text, origin: { source: 'bench' } });
     return isSkip(result) ? [] : [result];
   });
+  if (values['only-reference']) {
+    runReference(lines, sample, indicatorSet);
+    return;
+  }
   const bare = bareParse(lines);
   console.log(`bare JSON.parse loop: ${bare} events/s`);
   console.log('indicators | pipeline events/s | ratio to bare | matches | sightings | evictions | peak RSS');
