@@ -6,14 +6,17 @@
  */
 import {
   bytesToLatin1,
-  compilePath,
+  compilePathStep,
   decodeUtf8,
   nfc,
   parseIpNetwork,
+  type IpNetwork,
   type ObservationView,
-  type PathWalker,
+  type PathStep,
+  type PathVisit,
 } from '../pattern/index.js';
 import type { IndexKey } from './index-keys.js';
+import { TextTrie } from './text-trie.js';
 
 /** One expression in the index, with what it carries for the caller. */
 export interface IndexEntry<T> {
@@ -30,22 +33,31 @@ interface Slot<T> {
   seen: number;
 }
 
-type Bucket<T> = Map<string, Slot<T>[]>;
-
+/** The keys filed under one (type, path). */
 interface PathTable<T> {
-  readonly walk: PathWalker;
-  /** Looks a selected value up and keeps the walk going; made once, so a lookup allocates nothing. */
-  lookUp: (value: unknown) => boolean;
   readonly equal: Map<string | number | boolean, Slot<T>[]>;
-  readonly prefixes: Map<number, Bucket<T>>;
-  readonly suffixes: Map<number, Bucket<T>>;
+  readonly prefixes: TextTrie<Slot<T>>;
+  readonly suffixes: TextTrie<Slot<T>>;
   /** By family, then prefix length, then the network's address shifted to that length. */
   readonly networks: Map<4 | 6, Map<number, Map<bigint, Slot<T>[]>>>;
 }
 
+/**
+ * One step of the paths of one object type, shared by every path that starts with the same steps
+ * (`extensions.'…'.a` and `extensions.'…'.b` read `extensions` once per root).
+ */
+interface StepNode<T> {
+  readonly step: PathStep;
+  readonly children: Map<string, StepNode<T>>;
+  /** Keys of the path that ends at this step. */
+  table: PathTable<T> | undefined;
+}
+
 interface TypeTable<T> {
   readonly unkeyed: Slot<T>[];
-  readonly paths: Map<string, PathTable<T>>;
+  readonly steps: Map<string, StepNode<T>>;
+  /** The first steps, compiled once all keys are filed. */
+  visits: readonly PathVisit[];
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
@@ -53,6 +65,9 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   if (list === undefined) map.set(key, [value]);
   else list.push(value);
 }
+
+/** The index walks every selected value: its visitors never stop a walk. */
+const keepWalking = (): boolean => false;
 
 export class LeafIndex<T> {
   private readonly types = new Map<string, TypeTable<T>>();
@@ -64,7 +79,8 @@ export class LeafIndex<T> {
     slot.seen = this.serial;
     this.visit(slot.payload);
   };
-  /** How many (type, path) tables the index reads per matching observation. */
+  private readonly networks = new NetworkMemo();
+  /** How many (type, path) tables the index holds. */
   readonly pathCount: number;
 
   constructor(entries: Iterable<IndexEntry<T>>) {
@@ -76,20 +92,16 @@ export class LeafIndex<T> {
         continue;
       }
       for (const key of entry.keys) {
-        const table = this.typeTable(key.objectType);
-        let path = table.paths.get(key.pathText);
-        if (path === undefined) {
-          path = emptyPathTable<T>(compilePath(key.steps));
-          const created = path;
-          path.lookUp = (value) => {
-            lookUpValue(created, value, this.report);
-            return false; // keep walking: every selected value counts
-          };
-          table.paths.set(key.pathText, path);
+        const node = this.stepNode(this.typeTable(key.objectType), key.steps);
+        if (node.table === undefined) {
+          node.table = emptyPathTable();
           paths += 1;
         }
-        fileKey(path, key, slot);
+        fileKey(node.table, key, slot);
       }
+    }
+    for (const table of this.types.values()) {
+      table.visits = [...table.steps.values()].map((node) => this.compile(node));
     }
     this.pathCount = paths;
   }
@@ -102,8 +114,8 @@ export class LeafIndex<T> {
       const table = this.types.get(type);
       if (table === undefined) continue;
       for (const slot of table.unkeyed) this.report(slot);
-      for (const path of table.paths.values()) {
-        for (const root of roots) path.walk(root, view, path.lookUp);
+      for (const root of roots) {
+        for (const visitStep of table.visits) visitStep(root, view, keepWalking);
       }
     }
   }
@@ -111,22 +123,76 @@ export class LeafIndex<T> {
   private typeTable(type: string): TypeTable<T> {
     let table = this.types.get(type);
     if (table === undefined) {
-      table = { unkeyed: [], paths: new Map() };
+      table = { unkeyed: [], steps: new Map(), visits: [] };
       this.types.set(type, table);
     }
     return table;
   }
+
+  private stepNode(table: TypeTable<T>, steps: readonly PathStep[]): StepNode<T> {
+    let level = table.steps;
+    let node: StepNode<T> | undefined;
+    for (const step of steps) {
+      const key = stepKey(step);
+      node = level.get(key);
+      if (node === undefined) {
+        node = { step, children: new Map(), table: undefined };
+        level.set(key, node);
+      }
+      level = node.children;
+    }
+    if (node === undefined) throw new Error('An index key has an empty path.');
+    return node;
+  }
+
+  /** The visitor of a step: looks each selected value up in its table, then walks the steps below. */
+  private compile(node: StepNode<T>): PathVisit {
+    const table = node.table;
+    const below = [...node.children.values()].map((child) => this.compile(child));
+    return compilePathStep(node.step, (value: unknown, view: ObservationView): boolean => {
+      if (table !== undefined) lookUpValue(table, value, this.report, this.networks);
+      for (const visitStep of below) visitStep(value, view, keepWalking);
+      return false;
+    });
+  }
 }
 
-function emptyPathTable<T>(walk: PathWalker): PathTable<T> {
+function stepKey(step: PathStep): string {
+  switch (step.kind) {
+    case 'property':
+      return `.${step.name}`;
+    case 'index':
+      return `[${String(step.index)}]`;
+    case 'any':
+      return '[*]';
+  }
+}
+
+function emptyPathTable<T>(): PathTable<T> {
   return {
-    walk,
-    lookUp: () => false,
     equal: new Map(),
-    prefixes: new Map(),
-    suffixes: new Map(),
+    prefixes: new TextTrie(false),
+    suffixes: new TextTrie(true),
     networks: new Map(),
   };
+}
+
+/**
+ * Addresses recur event after event (a pod talks to the same few peers): each text is parsed once and
+ * remembered, so the lookup allocates no big integers. Cleared whole when full: simple, and bounded.
+ */
+class NetworkMemo {
+  private readonly parsed = new Map<string, IpNetwork | null>();
+  constructor(private readonly capacity = 10_000) {}
+  get(text: string): IpNetwork | undefined {
+    let network = this.parsed.get(text);
+    if (network === undefined) {
+      if (this.parsed.size >= this.capacity) this.parsed.clear();
+      network = parseIpNetwork(text) ?? null;
+      this.parsed.set(text, network);
+    }
+    return network ?? undefined;
+  }
 }
 
 function fileKey<T>(path: PathTable<T>, key: IndexKey, slot: Slot<T>): void {
@@ -135,16 +201,11 @@ function fileKey<T>(path: PathTable<T>, key: IndexKey, slot: Slot<T>): void {
       push(path.equal, key.value, slot);
       return;
     case 'prefix':
-    case 'suffix': {
-      const byLength = key.kind === 'prefix' ? path.prefixes : path.suffixes;
-      let bucket = byLength.get(key.text.length);
-      if (bucket === undefined) {
-        bucket = new Map();
-        byLength.set(key.text.length, bucket);
-      }
-      push(bucket, key.text, slot);
+      path.prefixes.add(key.text, slot);
       return;
-    }
+    case 'suffix':
+      path.suffixes.add(key.text, slot);
+      return;
     case 'network': {
       const { family, address, prefix } = key.network;
       let byPrefix = path.networks.get(family);
@@ -163,7 +224,12 @@ function fileKey<T>(path: PathTable<T>, key: IndexKey, slot: Slot<T>): void {
   }
 }
 
-function lookUpValue<T>(path: PathTable<T>, value: unknown, report: (slot: Slot<T>) => void): void {
+function lookUpValue<T>(
+  path: PathTable<T>,
+  value: unknown,
+  report: (slot: Slot<T>) => void,
+  networks: NetworkMemo,
+): void {
   if (value instanceof Uint8Array) {
     reportAll(path.equal.get(bytesToLatin1(value)), report);
     const text = decodeUtf8(value);
@@ -177,21 +243,20 @@ function lookUpValue<T>(path: PathTable<T>, value: unknown, report: (slot: Slot<
   if (typeof value !== 'string') return;
   reportAll(path.equal.get(value), report);
   if (path.prefixes.size > 0 || path.suffixes.size > 0) lookUpText(path, nfc(value), report);
-  if (path.networks.size > 0) lookUpNetwork(path, value, report);
+  if (path.networks.size > 0) lookUpNetwork(path, networks.get(value), report);
 }
 
-/** LIKE keys: the value's prefix (suffix) of each length some key has. */
+/** LIKE keys: those that are a prefix (suffix) of the value. */
 function lookUpText<T>(path: PathTable<T>, text: string, report: (slot: Slot<T>) => void): void {
-  for (const [length, bucket] of path.prefixes) {
-    if (length <= text.length) reportAll(bucket.get(text.slice(0, length)), report);
-  }
-  for (const [length, bucket] of path.suffixes) {
-    if (length <= text.length) reportAll(bucket.get(text.slice(text.length - length)), report);
-  }
+  if (path.prefixes.size > 0) path.prefixes.lookUp(text, report);
+  if (path.suffixes.size > 0) path.suffixes.lookUp(text, report);
 }
 
-function lookUpNetwork<T>(path: PathTable<T>, text: string, report: (slot: Slot<T>) => void): void {
-  const network = parseIpNetwork(text);
+function lookUpNetwork<T>(
+  path: PathTable<T>,
+  network: IpNetwork | undefined,
+  report: (slot: Slot<T>) => void,
+): void {
   if (network === undefined) return;
   const byPrefix = path.networks.get(network.family);
   if (byPrefix === undefined) return;

@@ -22,19 +22,25 @@ export type PathWalker = (
   test: (value: unknown) => boolean,
 ) => boolean;
 
-type Visit = (value: unknown, view: ObservationView, test: (value: unknown) => boolean) => boolean;
+/** Visits what one step (and those compiled after it) selects from `value`; true stops the walk. */
+export type PathVisit = (value: unknown, view: ObservationView, test: (value: unknown) => boolean) => boolean;
+type Visit = PathVisit;
 
 export function compilePath(steps: readonly PathStep[]): PathWalker {
   let visit: Visit = (value, _view, test) => test(value);
   for (let i = steps.length - 1; i >= 0; i--) {
     const step = steps[i];
-    if (step !== undefined) visit = compileStep(step, visit);
+    if (step !== undefined) visit = compilePathStep(step, visit);
   }
   const first = visit;
   return (root, view, test) => first(root, view, test);
 }
 
-function compileStep(step: PathStep, next: Visit): Visit {
+/**
+ * One step: selects from a value what the step names and hands each selected value to `next`. Exported so
+ * an index can share the steps common to many paths (a trie of steps) with exactly these semantics.
+ */
+export function compilePathStep(step: PathStep, next: Visit): Visit {
   switch (step.kind) {
     case 'property':
       return compileProperty(step.name, next);

@@ -85,19 +85,25 @@ function firstIndexOf(refs: readonly unknown[]): Map<unknown, number> {
   return first;
 }
 
-/** Resolution among the named objects and the observed-data; the set of names is built on first use only. */
+/**
+ * Resolution among the named objects and the observed-data. A short list is searched as it is (an event
+ * names a handful of objects); a set of names is built, on first use, only for long ones.
+ */
 function namedResolver(
   observedData: JsonObject,
   refs: readonly unknown[],
   objects: ReadonlyMap<string, JsonObject>,
 ): (reference: string) => JsonObject | undefined {
   let named: Set<unknown> | undefined;
+  const isNamed = (reference: string): boolean => {
+    if (refs.length <= 32) return refs.includes(reference);
+    named ??= new Set(refs);
+    return named.has(reference);
+  };
   return (reference) => {
     if (reference === observedData.id) return observedData;
     const object = objects.get(reference);
-    if (object === undefined) return undefined;
-    named ??= new Set(refs);
-    return named.has(reference) ? object : undefined;
+    return object !== undefined && isNamed(reference) ? object : undefined;
   };
 }
 
