@@ -84,6 +84,7 @@ export class SpillLog {
     private readonly prefix: string,
     private sealed: SpillSegment[],
     private readonly recordsIn: Map<number, number>,
+    private readonly bytesIn: Map<number, number>,
   ) {}
 
   /** Opens the log; segments left by an earlier run are sealed, to be drained first. */
@@ -97,16 +98,26 @@ export class SpillLog {
       })
       .sort((a, b) => a.sequence - b.sequence);
     const counts = new Map<number, number>();
+    const sizes = new Map<number, number>();
     for (const segment of sealed) {
-      counts.set(segment.sequence, decodeSegment(await readFile(segment.path, 'utf8')).records.length);
+      const data = await readFile(segment.path);
+      counts.set(segment.sequence, decodeSegment(data.toString('utf8')).records.length);
+      sizes.set(segment.sequence, data.length);
     }
-    return new SpillLog(dir, prefix, sealed, counts);
+    return new SpillLog(dir, prefix, sealed, counts, sizes);
   }
 
   /** Records on disk or being appended, not yet removed. */
   get depth(): number {
     let total = this.pendingRecords;
     for (const count of this.recordsIn.values()) total += count;
+    return total;
+  }
+
+  /** Bytes of the segment files not yet removed (damaged and torn lines included), as written so far. */
+  get bytes(): number {
+    let total = 0;
+    for (const size of this.bytesIn.values()) total += size;
     return total;
   }
 
@@ -121,9 +132,14 @@ export class SpillLog {
     const done = this.appending.then(async () => {
       try {
         const { segment, handle } = this.active ?? (await this.startSegment());
-        await handle.write(values.map(encodeRecord).join(''));
+        const text = values.map(encodeRecord).join('');
+        await handle.write(text);
         await handle.sync();
         this.recordsIn.set(segment.sequence, (this.recordsIn.get(segment.sequence) ?? 0) + values.length);
+        this.bytesIn.set(
+          segment.sequence,
+          (this.bytesIn.get(segment.sequence) ?? 0) + Buffer.byteLength(text),
+        );
       } finally {
         this.pendingRecords -= values.length;
       }
@@ -177,6 +193,7 @@ export class SpillLog {
   private forget(segment: SpillSegment): void {
     this.sealed = this.sealed.filter((s) => s.sequence !== segment.sequence);
     this.recordsIn.delete(segment.sequence);
+    this.bytesIn.delete(segment.sequence);
   }
 
   private async startSegment(): Promise<{ segment: SpillSegment; handle: FileHandle }> {

@@ -43,12 +43,18 @@ export interface Neo4jOutputCounters {
   readonly spilled: number;
   /** Updates written to Neo4j since start (directly or drained from the spill). */
   readonly written: number;
+  /** Of `written`, the updates drained from the spill log. */
+  readonly drained: number;
   /** Updates Neo4j refused as data (not an outage), set aside in `neo4j-rejected-*.jsonl`. */
   readonly failed: number;
   /** Tries repeated after an error. */
   readonly retries: number;
+  /** Tries that failed (Neo4j unavailable), of a direct write or of a drain; the last try of a write, before it spills, included. */
+  readonly failedAttempts: number;
   /** Updates in the spill log not yet drained. */
   readonly spillDepth: number;
+  /** Bytes of the spill log's files not yet drained. */
+  readonly spillBytes: number;
 }
 
 export interface Neo4jOutput extends Output {
@@ -98,8 +104,10 @@ class Neo4jSightingOutput implements Neo4jOutput {
   private inMemory = 0;
   private spilled = 0;
   private written = 0;
+  private drainedUpdates = 0;
   private failed = 0;
   private retries = 0;
+  private failedAttempts = 0;
   private drainDelayMs: number;
   private drainTimer: NodeJS.Timeout | undefined;
   private draining: Promise<void> | undefined;
@@ -152,9 +160,12 @@ class Neo4jSightingOutput implements Neo4jOutput {
       buffered: this.inMemory,
       spilled: this.spilled,
       written: this.written,
+      drained: this.drainedUpdates,
       failed: this.failed,
       retries: this.retries,
+      failedAttempts: this.failedAttempts,
       spillDepth: this.spill.depth,
+      spillBytes: this.spill.bytes,
     };
   }
 
@@ -188,6 +199,7 @@ class Neo4jSightingOutput implements Neo4jOutput {
         this.markAvailable();
         return;
       } catch (error) {
+        this.failedAttempts += 1;
         if (attempt >= this.settings.attempts || !this.spill.isEmpty()) {
           this.markUnavailable(error);
           await this.toSpill(batch);
@@ -252,6 +264,7 @@ class Neo4jSightingOutput implements Neo4jOutput {
       this.drainDelayMs = this.settings.initialRetryDelayMs;
     } else {
       this.markUnavailable(error);
+      this.failedAttempts += 1;
       this.retries += 1;
       this.drainDelayMs = Math.min(this.drainDelayMs * 2, this.settings.maxRetryDelayMs);
     }
@@ -273,7 +286,9 @@ class Neo4jSightingOutput implements Neo4jOutput {
       }
       await this.spill.remove(segment);
       // Counted as the updates spilled, however many supersession merged.
-      this.written += Math.max(0, writes.length - setAside);
+      const drained = Math.max(0, writes.length - setAside);
+      this.written += drained;
+      this.drainedUpdates += drained;
     }
   }
 
@@ -312,4 +327,9 @@ class Neo4jSightingOutput implements Neo4jOutput {
     );
     this.unavailableSince = undefined;
   }
+}
+
+/** Whether an output is the Neo4j output (the daemon mirrors its counters into /metrics). */
+export function isNeo4jOutput(output: Output): output is Neo4jOutput {
+  return output instanceof Neo4jSightingOutput;
 }
