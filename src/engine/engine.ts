@@ -24,6 +24,15 @@ export interface EngineStats {
   readonly partial: number;
 }
 
+/** The partial-match state of one multi-observation indicator. */
+export interface IndicatorPartialStats {
+  readonly indicatorId: string;
+  /** Observations kept now. */
+  readonly partial: number;
+  /** Observations dropped because the indicator kept `maxPartialPerIndicator` (since this engine was built). */
+  readonly evictions: number;
+}
+
 export interface EngineOptions {
   /** False: test every comparison expression against every observation (the reference for the index). */
   readonly indexed?: boolean;
@@ -133,6 +142,15 @@ export class Engine {
       truncatedMatches: this.truncatedMatches,
       partial,
     };
+  }
+
+  /** `stats()`'s partial and evictions per multi-observation indicator, so a report can name the indicator. */
+  partialByIndicator(): IndicatorPartialStats[] {
+    return [...this.correlators].map(([indicatorId, correlator]) => ({
+      indicatorId,
+      partial: correlator.size,
+      evictions: correlator.evictions,
+    }));
   }
 
   /** The indicators (by position, ascending) one of whose `[ … ]` the observation satisfies. */

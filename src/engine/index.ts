@@ -10,7 +10,7 @@
  * - `engine.warnings`: patterns the index cannot file by value, or that can never match, as data.
  */
 export { engineConfigSchema, type EngineConfig } from './config.js';
-export { Engine, type EngineOptions, type EngineStats } from './engine.js';
+export { Engine, type EngineOptions, type EngineStats, type IndicatorPartialStats } from './engine.js';
 export {
   activateIndicator,
   type ActiveIndicator,
