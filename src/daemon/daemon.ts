@@ -102,11 +102,13 @@ export async function startDaemon(config: DaemonConfig, ctx: DaemonContext): Pro
   const run = runPipeline({
     sources: parts.sources,
     observer: createObserver(),
-    engine: () => indicators.engine(),
+    engine: metrics.trackEngine(() => indicators.engine(), logger.child({ component: 'engine' })),
     indicatorInfo: (id) => indicators.info(id),
-    aggregator: new SightingAggregator(
-      sightingsConfigSchema.parse({ aggregationWindowMs: config.aggregationWindowMs }),
-      { clusterName: config.clusterName, reportOnOpen: true },
+    aggregator: metrics.watchAggregator(
+      new SightingAggregator(
+        sightingsConfigSchema.parse({ aggregationWindowMs: config.aggregationWindowMs }),
+        { clusterName: config.clusterName, reportOnOpen: true },
+      ),
     ),
     outputs: parts.outputs,
     logger: logger.child({ component: 'pipeline' }),

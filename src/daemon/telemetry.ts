@@ -1,8 +1,12 @@
 /** Every metric of the daemon, in one place, with the hooks that keep them up to date. */
+import type { Logger } from 'pino';
 import type { Match, Observation, SightingUpdate, Skip } from '../contracts.js';
+import type { Engine } from '../engine/index.js';
+import { isNeo4jOutput, type Neo4jOutput } from '../outputs/neo4j.js';
 import type { Output } from '../outputs/output.js';
 import type { PipelineTelemetry } from '../pipeline.js';
 import type { Metric, MetricsRegistry } from '../server/index.js';
+import type { SightingAggregator } from '../sightings/index.js';
 import type { Source } from '../sources/index.js';
 
 /** An output that holds sightings before they are acknowledged elsewhere (e.g. Neo4j's buffer). */
@@ -13,6 +17,165 @@ interface BufferedOutput extends Output {
 function isBuffered(output: Output): output is BufferedOutput {
   return typeof (output as Partial<BufferedOutput>).bufferDepth === 'function';
 }
+
+function neo4jMetrics(r: MetricsRegistry) {
+  return {
+    written: r.counter(
+      'matcher_neo4j_updates_written_total',
+      'Sighting updates written to Neo4j, directly or drained from the spill file.',
+    ),
+    drained: r.counter(
+      'matcher_neo4j_updates_drained_total',
+      'Sighting updates written to Neo4j from the spill file (part of the written total).',
+    ),
+    spilled: r.counter(
+      'matcher_neo4j_updates_spilled_total',
+      'Sighting updates appended to the spill file because Neo4j could not take them.',
+    ),
+    rejected: r.counter(
+      'matcher_neo4j_updates_rejected_total',
+      'Sighting updates Neo4j refused as data, set aside in neo4j-rejected-*.jsonl.',
+    ),
+    retries: r.counter(
+      'matcher_neo4j_write_retries_total',
+      'Neo4j writes and drains tried again after an error.',
+    ),
+    failedAttempts: r.counter(
+      'matcher_neo4j_write_attempts_failed_total',
+      'Tries of a Neo4j write or drain that failed (Neo4j unavailable).',
+    ),
+    spillRecords: r.gauge(
+      'matcher_neo4j_spill_records',
+      'Sighting updates in the spill file, not yet in Neo4j.',
+    ),
+    spillBytes: r.gauge('matcher_neo4j_spill_bytes', 'Size of the spill files not yet drained.'),
+  };
+}
+
+function engineMetrics(r: MetricsRegistry) {
+  return {
+    partial: r.gauge(
+      'matcher_engine_partial_matches',
+      'Observations kept now for multi-observation indicators (partial matches).',
+    ),
+    evictions: r.counter(
+      'matcher_engine_partial_evictions_total',
+      'Partial matches dropped because an indicator kept maxPartialPerIndicator, by indicator.',
+      ['indicator'],
+    ),
+    truncated: r.counter(
+      'matcher_engine_truncated_matches_total',
+      'Matches whose search for participants stopped at maxBindingsPerMatch (they carry fewer observations).',
+    ),
+    evaluations: r.counter(
+      'matcher_engine_evaluations_total',
+      'Indicators an observation was relevant to, summed over observations.',
+    ),
+    leafTests: r.counter(
+      'matcher_engine_leaf_tests_total',
+      'Comparison expressions tested, summed over observations.',
+    ),
+  };
+}
+
+function aggregatorMetrics(r: MetricsRegistry) {
+  return {
+    open: r.gauge('matcher_sightings_open', 'Sightings open (still aggregating matches).'),
+    evicted: r.counter(
+      'matcher_sightings_evicted_total',
+      'Sightings closed before their window ended because too many were open (maxOpenSightings).',
+    ),
+  };
+}
+
+interface EngineCounts {
+  evaluations: number;
+  leafTests: number;
+  truncatedMatches: number;
+}
+
+/**
+ * The counts of every engine the pipeline was handed, summed: a refresh swaps in a new engine whose own
+ * counts start at zero, and the metrics must not go back. The pipeline asks for the engine once per batch
+ * and never offers an observation to the one it had before, so an engine's counts are final once another
+ * is handed out; an engine built and replaced between two batches processed nothing.
+ */
+class EngineTally {
+  private inUse: Engine | undefined;
+  private readonly retired: EngineCounts = { evaluations: 0, leafTests: 0, truncatedMatches: 0 };
+  private readonly retiredEvictions = new Map<string, number>();
+
+  /** Notes the engine handed to the pipeline, retiring the one it replaces. */
+  use(engine: Engine): void {
+    if (engine === this.inUse) return;
+    if (this.inUse !== undefined) {
+      const stats = this.inUse.stats();
+      this.retired.evaluations += stats.evaluations;
+      this.retired.leafTests += stats.leafTests;
+      this.retired.truncatedMatches += stats.truncatedMatches;
+      for (const [id, evictions] of this.evictionsOf(this.inUse)) {
+        this.retiredEvictions.set(id, (this.retiredEvictions.get(id) ?? 0) + evictions);
+      }
+    }
+    this.inUse = engine;
+  }
+
+  counts(): EngineCounts {
+    const stats = this.inUse?.stats();
+    return {
+      evaluations: this.retired.evaluations + (stats?.evaluations ?? 0),
+      leafTests: this.retired.leafTests + (stats?.leafTests ?? 0),
+      truncatedMatches: this.retired.truncatedMatches + (stats?.truncatedMatches ?? 0),
+    };
+  }
+
+  /** Evictions since start, per indicator that ever had any (or is multi-observation in the engine in use). */
+  evictionsByIndicator(): Map<string, number> {
+    const total = new Map(this.retiredEvictions);
+    if (this.inUse === undefined) return total;
+    for (const [id, evictions] of this.evictionsOf(this.inUse)) {
+      total.set(id, (total.get(id) ?? 0) + evictions);
+    }
+    return total;
+  }
+
+  private evictionsOf(engine: Engine): [string, number][] {
+    return engine.partialByIndicator().map((p) => [p.indicatorId, p.evictions]);
+  }
+}
+
+/** Warns of partial matches evicted, once per indicator per interval, with how many since its last warning. */
+class EvictionReports {
+  private readonly reported = new Map<string, { atMs: number; evictions: number }>();
+
+  constructor(
+    private readonly logger: Logger,
+    private readonly intervalMs: number,
+    private readonly now: () => number,
+  ) {}
+
+  report(evictions: ReadonlyMap<string, number>, nameOf: (id: string) => string | undefined): void {
+    const now = this.now();
+    for (const [id, total] of evictions) {
+      const last = this.reported.get(id);
+      const since = total - (last?.evictions ?? 0);
+      if (since <= 0 || (last !== undefined && now - last.atMs < this.intervalMs)) continue;
+      this.reported.set(id, { atMs: now, evictions: total });
+      this.logger.warn(
+        { code: 'ENGINE_PARTIAL_EVICTED', indicator: id, name: nameOf(id), evicted: since, total },
+        'Partial matches of an indicator were evicted (maxPartialPerIndicator reached); correlations that needed them can be missed.',
+      );
+    }
+  }
+}
+
+export interface EngineTrackingOptions {
+  /** Shortest time between two eviction warnings for one indicator. Default 60 000. */
+  readonly evictionReportIntervalMs?: number;
+}
+
+/** How often the pipeline's request for the engine also looks for new evictions (cheap, but not per batch). */
+const EVICTION_CHECK_INTERVAL_MS = 1000;
 
 export class DaemonMetrics {
   readonly sourceLines: Metric;
@@ -30,6 +193,9 @@ export class DaemonMetrics {
   readonly indicatorsLoaded: Metric;
   readonly indicatorsRejected: Metric;
   readonly indicatorRefreshes: Metric;
+  readonly neo4j: ReturnType<typeof neo4jMetrics>;
+  readonly engine: ReturnType<typeof engineMetrics>;
+  readonly aggregator: ReturnType<typeof aggregatorMetrics>;
   private latestEventMs = Number.NaN;
 
   constructor(
@@ -88,6 +254,9 @@ export class DaemonMetrics {
       'Indicator set loads, by result (changed, unchanged, failed).',
       ['result'],
     );
+    this.neo4j = neo4jMetrics(r);
+    this.engine = engineMetrics(r);
+    this.aggregator = aggregatorMetrics(r);
     registry.onCollect(() => {
       this.lag.set({}, (this.now() - this.latestEventMs) / 1000);
     });
@@ -124,6 +293,52 @@ export class DaemonMetrics {
     });
   }
 
+  /**
+   * The pipeline's source of the engine: hands out the engine in force (`current`), keeping the engine
+   * counts summed across indicator refreshes, and warns when an indicator's partial matches are evicted.
+   */
+  trackEngine(current: () => Engine, logger: Logger, options: EngineTrackingOptions = {}): () => Engine {
+    const tally = new EngineTally();
+    const reports = new EvictionReports(logger, options.evictionReportIntervalMs ?? 60_000, this.now);
+    const nameOf = (id: string): string | undefined =>
+      current().indicators.find((indicator) => indicator.id === id)?.name;
+    let checkedAtMs = Number.NEGATIVE_INFINITY;
+    const check = (): Map<string, number> => {
+      checkedAtMs = this.now();
+      const evictions = tally.evictionsByIndicator();
+      reports.report(evictions, nameOf);
+      return evictions;
+    };
+    this.registry.onCollect(() => {
+      const engine = current();
+      this.engine.partial.set({}, engine.stats().partial);
+      const counts = tally.counts();
+      this.engine.evaluations.set({}, counts.evaluations);
+      this.engine.leafTests.set({}, counts.leafTests);
+      this.engine.truncated.set({}, counts.truncatedMatches);
+      // Every multi-observation indicator in force has a series from the start, so a first eviction shows as a rise.
+      for (const { indicatorId } of engine.partialByIndicator())
+        this.engine.evictions.inc({ indicator: indicatorId }, 0);
+      for (const [indicator, evictions] of check()) this.engine.evictions.set({ indicator }, evictions);
+    });
+    return () => {
+      const engine = current();
+      tally.use(engine);
+      if (this.now() - checkedAtMs >= EVICTION_CHECK_INTERVAL_MS) check();
+      return engine;
+    };
+  }
+
+  /** Mirrors the aggregator's open and evicted sightings at every scrape; returns it. */
+  watchAggregator(aggregator: SightingAggregator): SightingAggregator {
+    this.registry.onCollect(() => {
+      const stats = aggregator.stats();
+      this.aggregator.open.set({}, stats.open);
+      this.aggregator.evicted.set({}, stats.evicted);
+    });
+    return aggregator;
+  }
+
   /** The output, counting its writes and failures (a failure is rethrown: nothing is committed after it). */
   instrumentOutput(output: Output): Output {
     if (isBuffered(output)) {
@@ -131,6 +346,7 @@ export class DaemonMetrics {
         this.outputBuffer.set({ output: output.name }, output.bufferDepth());
       });
     }
+    if (isNeo4jOutput(output)) this.watchNeo4j(output);
     return {
       name: output.name,
       write: async (updates: readonly SightingUpdate[]) => {
@@ -144,6 +360,21 @@ export class DaemonMetrics {
       },
       close: () => output.close(),
     };
+  }
+
+  /** Mirrors the Neo4j output's own counters at every scrape. */
+  private watchNeo4j(output: Neo4jOutput): void {
+    this.registry.onCollect(() => {
+      const counters = output.counters();
+      this.neo4j.written.set({}, counters.written);
+      this.neo4j.drained.set({}, counters.drained);
+      this.neo4j.spilled.set({}, counters.spilled);
+      this.neo4j.rejected.set({}, counters.failed);
+      this.neo4j.retries.set({}, counters.retries);
+      this.neo4j.failedAttempts.set({}, counters.failedAttempts);
+      this.neo4j.spillRecords.set({}, counters.spillDepth);
+      this.neo4j.spillBytes.set({}, counters.spillBytes);
+    });
   }
 
   /** An output that only counts the sightings going out, once each whatever the number of real outputs. */

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Driver } from 'neo4j-driver';
 import { pino } from 'pino';
+import { DaemonMetrics } from '../../src/daemon/telemetry.js';
 import {
   createDriver,
   ensureSchema,
@@ -12,6 +13,8 @@ import {
   type Neo4jCredentials,
 } from '../../src/neo4j/index.js';
 import { neo4jOutput } from '../../src/outputs/neo4j.js';
+import { MetricsRegistry } from '../../src/server/index.js';
+import { parseExposition, sampleValue } from '../server/exposition.js';
 import { assertGraphHoldsStream, sightingStream } from '../neo4j/sighting-stream.js';
 import { startRestartableNeo4j, type RestartableNeo4j } from './neo4j-env.js';
 
@@ -49,6 +52,8 @@ test('Neo4j stopped mid-stream: writes resolve through the spill file, and once 
     initialRetryDelayMs: 50,
     maxRetryDelayMs: 1000,
   });
+  const metrics = new DaemonMetrics(new MetricsRegistry());
+  metrics.instrumentOutput(output);
   for (const batch of batches.slice(0, third)) await output.write(batch);
   assert.equal(output.counters().spilled, 0, 'written directly while Neo4j is up');
 
@@ -63,6 +68,8 @@ test('Neo4j stopped mid-stream: writes resolve through the spill file, and once 
   assert.equal(output.bufferDepth(), during.spilled);
   assert.ok((await readdir(stateDir)).some((name) => name.startsWith('neo4j-spill-')));
   assert.ok(during.retries > 0);
+  assert.ok(during.failedAttempts > during.retries, 'the last try of a write fails without a retry');
+  assert.ok(during.spillBytes > 0);
 
   await server.start();
   for (const batch of batches.slice(2 * third)) await output.write(batch);
@@ -73,6 +80,16 @@ test('Neo4j stopped mid-stream: writes resolve through the spill file, and once 
   assert.equal(final.spillDepth, 0);
   assert.equal(final.failed, 0);
   assert.equal(final.written, batches.flat().length, 'each update written once, directly or from the spill');
+  assert.equal(final.drained, final.spilled, 'every spilled update drained');
+  assert.equal(final.spillBytes, 0);
+  const scraped = parseExposition(metrics.registry.render());
+  assert.equal(sampleValue(scraped, 'matcher_neo4j_updates_written_total'), final.written);
+  assert.equal(sampleValue(scraped, 'matcher_neo4j_updates_drained_total'), final.spilled);
+  assert.equal(sampleValue(scraped, 'matcher_neo4j_updates_spilled_total'), final.spilled);
+  assert.equal(sampleValue(scraped, 'matcher_neo4j_write_attempts_failed_total'), final.failedAttempts);
+  assert.equal(sampleValue(scraped, 'matcher_neo4j_write_retries_total'), final.retries);
+  assert.equal(sampleValue(scraped, 'matcher_neo4j_spill_records'), 0);
+  assert.equal(sampleValue(scraped, 'matcher_neo4j_spill_bytes'), 0);
   assert.deepEqual(
     (await readdir(stateDir)).filter((name) => name.startsWith('neo4j-spill-')),
     [],
