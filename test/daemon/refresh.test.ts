@@ -89,6 +89,11 @@ test('an indicator file edited while the daemon runs: new starts, revoked stops,
     assert.equal(sampleValue(before, 'matcher_source_lines_read_total', { source: `tail:${log}` }), 600);
     assert.ok(total(before, 'matcher_events_total') > 0);
     assert.ok(Number.isFinite(sampleValue(before, 'matcher_event_lag_seconds')));
+    // The engine and the aggregator the pipeline runs are the ones /metrics reports.
+    assert.ok((sampleValue(before, 'matcher_engine_evaluations_total') ?? 0) >= 1);
+    assert.ok((sampleValue(before, 'matcher_engine_leaf_tests_total') ?? 0) >= 1);
+    assert.equal(sampleValue(before, 'matcher_sightings_open'), 1);
+    assert.equal(sampleValue(before, 'matcher_sightings_evicted_total'), 0);
 
     const revoked = { ...shell, modified: '2030-01-01T00:00:00.000Z', revoked: true };
     await writeBundle(bundle, [revoked, kubectlLogs, broken]);
