@@ -2,7 +2,7 @@ import type { Match, Observation } from '../contracts.js';
 import { createObservationView, type ObservationView } from '../pattern/index.js';
 import type { EngineConfig } from './config.js';
 import { Correlator } from './correlator.js';
-import { fastShapeOf } from './fast-shapes.js';
+import { fastShapeOf, type Kept } from './fast-shapes.js';
 import { asBundles, type ActiveIndicator } from './indicator.js';
 import { indexKeys } from './index-keys.js';
 import { LeafIndex, type IndexEntry } from './leaf-index.js';
@@ -31,6 +31,18 @@ export interface IndicatorPartialStats {
   readonly partial: number;
   /** Observations dropped because the indicator kept `maxPartialPerIndicator` (since this engine was built). */
   readonly evictions: number;
+}
+
+/**
+ * The observations one multi-observation indicator keeps (a partial match), for the pipeline state file.
+ * `pattern` ties them to the pattern they were kept for: restored only into an unchanged indicator.
+ */
+export interface PartialMatchSnapshot {
+  readonly indicatorId: string;
+  readonly pattern: string;
+  /** The latest event time the indicator's correlator has seen (it decides what has expired). */
+  readonly latestMs: number;
+  readonly kept: readonly Kept[];
 }
 
 export interface EngineOptions {
@@ -105,6 +117,36 @@ export class Engine {
       correlator.restore(old.snapshot(), old.latest);
     }
     return engine;
+  }
+
+  /** The kept observations of every multi-observation indicator that has some (shared: serialize at once). */
+  snapshot(): PartialMatchSnapshot[] {
+    const patterns = new Map(this.indicators.map((indicator) => [indicator.id, indicator.pattern]));
+    return [...this.correlators]
+      .filter(([, correlator]) => correlator.size > 0)
+      .map(([indicatorId, correlator]) => ({
+        indicatorId,
+        pattern: patterns.get(indicatorId) ?? '',
+        latestMs: correlator.latest,
+        kept: [...correlator.snapshot()],
+      }));
+  }
+
+  /**
+   * Puts back the partial matches of `snapshot()` (of an earlier process) before the first `process`,
+   * without looking for matches: they were looked for when the observations first came. Those of an
+   * indicator that is gone or whose pattern changed are dropped. Returns how many indicators took theirs.
+   */
+  restore(saved: readonly PartialMatchSnapshot[]): { restored: number; dropped: number } {
+    const patterns = new Map(this.indicators.map((indicator) => [indicator.id, indicator.pattern]));
+    let restored = 0;
+    for (const partial of saved) {
+      const correlator = this.correlators.get(partial.indicatorId);
+      if (correlator === undefined || patterns.get(partial.indicatorId) !== partial.pattern) continue;
+      correlator.restore(partial.kept, partial.latestMs);
+      restored += 1;
+    }
+    return { restored, dropped: saved.length - restored };
   }
 
   process(observation: Observation): Match[] {

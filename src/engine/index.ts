@@ -10,7 +10,14 @@
  * - `engine.warnings`: patterns the index cannot file by value, or that can never match, as data.
  */
 export { engineConfigSchema, type EngineConfig } from './config.js';
-export { Engine, type EngineOptions, type EngineStats, type IndicatorPartialStats } from './engine.js';
+export {
+  Engine,
+  type EngineOptions,
+  type EngineStats,
+  type IndicatorPartialStats,
+  type PartialMatchSnapshot,
+} from './engine.js';
+export type { Kept } from './fast-shapes.js';
 export {
   activateIndicator,
   type ActiveIndicator,

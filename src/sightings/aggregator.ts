@@ -22,6 +22,27 @@ interface OpenSighting {
   emittedCount: number;
 }
 
+/**
+ * One sighting as the aggregator holds it, for the pipeline state file: with it, `restore()` rebuilds a
+ * sighting that later matches update exactly as if the process had never stopped.
+ */
+export interface SightingSnapshot {
+  readonly id: string;
+  readonly indicatorId: string;
+  readonly firstSeenMs: number;
+  readonly lastSeenMs: number;
+  readonly count: number;
+  readonly observedDataRefs: readonly string[];
+  readonly whereSighted: StixObject;
+  readonly indicator: IndicatorInfo;
+  readonly context: EventContext;
+  readonly pending: readonly Observation[];
+  readonly latest: readonly Observation[];
+  readonly emittedCount: number;
+  /** Closed but not yet reported by `flush()`. */
+  readonly closed: boolean;
+}
+
 export interface AggregatorStats {
   readonly open: number;
   readonly evicted: number;
@@ -30,6 +51,11 @@ export interface AggregatorStats {
 
 function placeKey(context: EventContext): string {
   return [context.node ?? '', context.namespace ?? '', context.pod ?? ''].join('/');
+}
+
+/** Matches of one indicator at one place update one sighting (within the window). */
+function sightingKey(indicatorId: string, context: EventContext): string {
+  return `${indicatorId}\u0000${placeKey(context)}`;
 }
 
 /**
@@ -55,7 +81,7 @@ export class SightingAggregator {
   record(match: Match, indicator: IndicatorInfo): SightingUpdate | undefined {
     const last = match.observations[match.observations.length - 1];
     const context = last?.context ?? {};
-    const key = `${match.indicatorId}\u0000${placeKey(context)}`;
+    const key = sightingKey(match.indicatorId, context);
     let entry = this.open.get(key);
     if (entry !== undefined && match.time >= entry.state.firstSeenMs + this.config.aggregationWindowMs) {
       this.close(key, entry);
@@ -87,6 +113,55 @@ export class SightingAggregator {
       .filter((entry) => entry.state.count !== entry.emittedCount)
       .sort((a, b) => a.state.firstSeenMs - b.state.firstSeenMs || (a.state.id < b.state.id ? -1 : 1))
       .map((entry) => this.emit(entry, false));
+  }
+
+  /**
+   * Every sighting held (open ones oldest first, then closed ones not yet reported), sharing the
+   * observations with the aggregator: serialize before the next `record()`.
+   */
+  snapshot(): SightingSnapshot[] {
+    const describe = (entry: OpenSighting, closed: boolean): SightingSnapshot => ({
+      ...entry.state,
+      observedDataRefs: [...entry.state.observedDataRefs],
+      indicator: entry.indicator,
+      context: entry.context,
+      pending: [...entry.pending],
+      latest: entry.latest,
+      emittedCount: entry.emittedCount,
+      closed,
+    });
+    return [
+      ...[...this.open.values()].map((entry) => describe(entry, false)),
+      ...this.closed.map((entry) => describe(entry, true)),
+    ];
+  }
+
+  /** Takes over the sightings of `snapshot()` (of an earlier process); only before the first `record()`. */
+  restore(sightings: readonly SightingSnapshot[]): void {
+    if (this.open.size > 0 || this.closed.length > 0) {
+      throw new Error('SightingAggregator.restore: the aggregator already holds sightings.');
+    }
+    for (const saved of sightings) {
+      const entry: OpenSighting = {
+        state: {
+          id: saved.id,
+          indicatorId: saved.indicatorId,
+          firstSeenMs: saved.firstSeenMs,
+          lastSeenMs: saved.lastSeenMs,
+          count: saved.count,
+          observedDataRefs: [...saved.observedDataRefs],
+          whereSighted: saved.whereSighted,
+        },
+        indicator: saved.indicator,
+        context: saved.context,
+        refs: new Set(saved.observedDataRefs),
+        pending: [...saved.pending],
+        latest: saved.latest,
+        emittedCount: saved.emittedCount,
+      };
+      if (saved.closed) this.closed.push(entry);
+      else this.open.set(sightingKey(saved.indicatorId, saved.context), entry);
+    }
   }
 
   stats(): AggregatorStats {

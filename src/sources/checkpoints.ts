@@ -4,9 +4,10 @@
  * synced, then renamed into place, so a crash leaves either the old or the new checkpoint, never half.
  */
 import { constants } from 'node:fs';
-import { access, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { access, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
+import { readFileIfExists, writeFileAtomically } from '../state/atomic-file.js';
 
 export const CHECKPOINT_VERSION = 1;
 /** Positions kept per source: enough for a rotation chain (Tetragon keeps 5 backups) with room to spare. */
@@ -49,7 +50,7 @@ export class CheckpointStore {
     const store = new CheckpointStore(path, sourceId);
     await mkdir(dirname(path), { recursive: true });
     await access(dirname(path), constants.W_OK);
-    const text = await readIfExists(path);
+    const text = await readFileIfExists(path);
     if (text === undefined) return store;
     let json: unknown;
     try {
@@ -113,36 +114,10 @@ export class CheckpointStore {
     const kept = [...this.positions.values()].slice(-MAX_POSITIONS);
     const body = { version: CHECKPOINT_VERSION, source: this.sourceId, positions: kept };
     try {
-      await writeAtomically(this.path, `${JSON.stringify(body, null, 2)}\n`);
+      await writeFileAtomically(this.path, `${JSON.stringify(body, null, 2)}\n`);
     } catch (error) {
       this.changed = true;
       throw error;
     }
-  }
-}
-
-async function readIfExists(path: string): Promise<string | undefined> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
-}
-
-async function writeAtomically(path: string, text: string): Promise<void> {
-  const temporary = `${path}.${process.pid}.tmp`;
-  const handle = await open(temporary, 'w');
-  try {
-    await handle.writeFile(text, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await rename(temporary, path);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw error;
   }
 }
