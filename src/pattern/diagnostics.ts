@@ -282,8 +282,12 @@ const EXCERPT_WIDTH = 100;
 /**
  * Renders a diagnostic for people:
  * `error[code] column N: message`, the pattern (or an excerpt of it), a caret line under the span, and the hint.
+ * The code may be another layer's (the engine's index warnings in `check`), so all read the same.
  */
-export function formatDiagnostic(text: string, diagnostic: PatternDiagnostic): string {
+export function formatDiagnostic(
+  text: string,
+  diagnostic: Omit<PatternDiagnostic, 'code'> & { readonly code: string },
+): string {
   const { excerpt, shift } = excerptAround(text, diagnostic.start);
   const from = diagnostic.start - shift;
   const width = Math.max(1, Math.min(diagnostic.end, shift + excerpt.length) - diagnostic.start);
