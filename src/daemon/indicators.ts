@@ -137,6 +137,14 @@ export class LiveIndicators {
     // Unchanged indicators keep their partial matches across the swap.
     this.current = this.current.withIndicators(active);
     this.logChange(previous, next, active.length);
+    // Once per indicator version: a [ … ] that meets every event of its type, or that never matches.
+    for (const { indicatorId: id, code: reason, leaf, comparison, message } of this.current.warnings) {
+      const key = `index:${id}:${reason}:${leaf}:${comparison}`;
+      if (this.reported.has(key)) continue;
+      this.reported.add(key);
+      const fields = { code: 'INDICATOR_INDEX_WARNING', id, reason, comparison, detail: message };
+      this.logger.warn(fields, 'Indicator runs, but part of its pattern cannot be indexed or never matches.');
+    }
     return 'changed';
   }
 

@@ -1,0 +1,68 @@
+/**
+ * The daemon logs the engine's index warnings when it loads an indicator set: one line per `[ … ]` that
+ * cannot be indexed (or never matches), once per indicator version, not again at each refresh.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { DaemonMetrics, LiveIndicators } from '../../src/daemon/index.js';
+import { engineConfigSchema, type IndicatorSource } from '../../src/engine/index.js';
+import type { IndicatorProvider } from '../../src/indicators/index.js';
+import { MetricsRegistry } from '../../src/server/index.js';
+import { memoryLogger } from '../sources/helpers.js';
+
+function indicator(n: number, pattern: string): IndicatorSource {
+  return {
+    id: `indicator--${String(n).padStart(8, '0')}-0000-4000-8000-000000000000`,
+    pattern,
+    pattern_type: 'stix',
+    valid_from: '2020-01-01T00:00:00Z',
+  };
+}
+
+/** A provider whose set the test replaces between refreshes. */
+function providerOf(set: { current: IndicatorSource[] }): IndicatorProvider {
+  return {
+    name: 'test',
+    load: () => Promise.resolve({ indicators: set.current, problems: [] }),
+    close: () => Promise.resolve(),
+  };
+}
+
+test('index warnings are logged once per indicator version when a set is loaded', async () => {
+  const indexed = indicator(1, "[file:name = 'a.exe']");
+  const ranged = indicator(2, '[file:size > 1000000]');
+  const set = { current: [indexed, ranged] };
+  const { logger, events } = memoryLogger();
+  const live = new LiveIndicators(
+    providerOf(set),
+    engineConfigSchema.parse({}),
+    logger,
+    new DaemonMetrics(new MetricsRegistry()),
+  );
+  const warnings = (): Record<string, unknown>[] =>
+    events().filter((e) => e.code === 'INDICATOR_INDEX_WARNING');
+
+  assert.equal(await live.refresh(), 'changed');
+  assert.equal(warnings().length, 1);
+  const [first] = warnings();
+  assert.ok(first);
+  assert.equal(first.level, 40, 'warn');
+  assert.equal(first.id, ranged.id);
+  assert.equal(first.reason, 'unindexed-comparison');
+  assert.equal(first.comparison, 'file:size > 1000000');
+  assert.match(String(first.detail), /tested against every observation with an object of type file/);
+
+  // Another indicator joins: the known warning is not repeated, the new one is logged.
+  const never = indicator(3, "[file:name = 'a' AND process:pid = 4]");
+  set.current = [indexed, ranged, never];
+  assert.equal(await live.refresh(), 'changed');
+  assert.deepEqual(
+    warnings().map((e) => [e.id, e.reason]),
+    [
+      [ranged.id, 'unindexed-comparison'],
+      [never.id, 'never-matches'],
+    ],
+  );
+  assert.equal(await live.refresh(), 'unchanged');
+  assert.equal(warnings().length, 2);
+});
