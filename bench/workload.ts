@@ -1,0 +1,98 @@
+/**
+ * The benchmarks' workload, shared by bench/run.ts (throughput) and bench/rss.ts (memory): generated
+ * Tetragon lines, generated indicator sets, and one pipeline step (observe → engine → sightings, with the
+ * periodic flush a scan does), so both measure the same thing.
+ */
+import type { Observation } from '../src/contracts.js';
+import { Engine, activateIndicator, engineConfigSchema, type ActiveIndicator } from '../src/engine/index.js';
+import { createObserver, isSkip, type Observer } from '../src/observe/index.js';
+import { SightingAggregator, sightingsConfigSchema } from '../src/sightings/index.js';
+import { IndicatorGenerator, collectVocabulary } from '../test/engine/indicator-generator.js';
+import { prng } from '../test/engine/random.js';
+import { defaultStartMs, generateBenignLines } from '../test/fixtures/benign/generate.js';
+
+const CHUNK = 50_000;
+
+/** Distinct Tetragon lines, chunk by chunk (each chunk its own seed and hour), so none is a duplicate. */
+export function* tetragonLines(count: number): Generator<string> {
+  for (let chunk = 0; chunk * CHUNK < count; chunk += 1) {
+    const size = Math.min(CHUNK, count - chunk * CHUNK);
+    const startMs = defaultStartMs + chunk * 3_600_000;
+    yield* generateBenignLines({ count: size, seed: 1000 + chunk, startMs, sensor: 'tetragon' });
+  }
+}
+
+/** The observations of some lines (skips left out): what `indicatorSet` draws its values from. */
+export function observeSample(lines: Iterable<string>): Observation[] {
+  const observer = createObserver();
+  const sample: Observation[] = [];
+  for (const text of lines) {
+    const result = observer.observe({ text, origin: { source: 'bench' } });
+    if (!isSkip(result)) sample.push(result);
+  }
+  return sample;
+}
+
+/** `count` generated indicators, a share `multiRate` of them multi-observation patterns. */
+export function indicatorSet(
+  count: number,
+  sample: readonly Observation[],
+  multiRate: number,
+): ActiveIndicator[] {
+  // About 1% of comparisons name values the traffic shows: a threat database mostly describes other things.
+  const generator = new IndicatorGenerator(collectVocabulary(sample), prng(count), {
+    multiRate,
+    hitRate: 0.01,
+  });
+  return generator.indicators(count).flatMap((source) => {
+    const active = activateIndicator(source);
+    return 'reason' in active ? [] : [active];
+  });
+}
+
+export function mib(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
+}
+
+/** Lines between two flushes of the sightings, as a scan flushes them. */
+export const FLUSH_EVERY = 10_000;
+
+/**
+ * One line at a time through observe → engine → sightings, flushing the sightings every `FLUSH_EVERY`
+ * lines (those whose window ended 5 s of event time before the latest event) and at the end.
+ */
+export class BenchPipeline {
+  readonly observer: Observer = createObserver();
+  readonly engine: Engine;
+  readonly aggregator = new SightingAggregator(sightingsConfigSchema.parse({}), {
+    clusterName: 'bench',
+    reportOnOpen: false,
+  });
+  lines = 0;
+  matches = 0;
+  sightings = 0;
+  private watermark = 0;
+
+  constructor(indicators: readonly ActiveIndicator[]) {
+    this.engine = new Engine(indicators, engineConfigSchema.parse({}));
+  }
+
+  push(text: string): void {
+    this.lines += 1;
+    const result = this.observer.observe({ text, origin: { source: 'bench' } });
+    if (!isSkip(result)) {
+      this.watermark = Math.max(this.watermark, result.time);
+      for (const match of this.engine.process(result)) {
+        this.matches += 1;
+        this.aggregator.record(match, { id: match.indicatorId, name: 'bench' });
+      }
+    }
+    if (this.lines % FLUSH_EVERY === 0) {
+      this.sightings += this.aggregator.flush({ watermarkMs: this.watermark - 5_000 }).length;
+    }
+  }
+
+  finish(): void {
+    this.sightings += this.aggregator.flush({ final: true }).length;
+  }
+}
