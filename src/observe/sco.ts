@@ -162,15 +162,23 @@ export class ScoSet {
     return this.add(valueCache.get(`${type}\u0000${value}`, () => sco(type, { value }, { value })));
   }
 
+  /** A `network-traffic`; a pod talks to the same few peers, so each distinct connection is built once. */
   networkTraffic(input: NetworkTrafficInput): string | undefined {
-    const properties: Record<string, unknown> = {};
-    put(properties, 'src_ref', input.srcAddress === undefined ? undefined : this.address(input.srcAddress));
-    put(properties, 'dst_ref', input.dstAddress === undefined ? undefined : this.address(input.dstAddress));
-    if (properties.src_ref === undefined && properties.dst_ref === undefined) return undefined;
-    put(properties, 'src_port', input.srcPort);
-    put(properties, 'dst_port', input.dstPort);
-    properties.protocols = input.protocols;
-    return this.add(sco('network-traffic', properties, properties));
+    const srcRef = input.srcAddress === undefined ? undefined : this.address(input.srcAddress);
+    const dstRef = input.dstAddress === undefined ? undefined : this.address(input.dstAddress);
+    if (srcRef === undefined && dstRef === undefined) return undefined;
+    const key = `network-traffic\u0000${srcRef ?? ''}\u0000${dstRef ?? ''}\u0000${input.srcPort ?? ''}\u0000${input.dstPort ?? ''}\u0000${input.protocols.join('\u0000')}`;
+    return this.add(
+      valueCache.get(key, () => {
+        const properties: Record<string, unknown> = {};
+        put(properties, 'src_ref', srcRef);
+        put(properties, 'dst_ref', dstRef);
+        put(properties, 'src_port', input.srcPort);
+        put(properties, 'dst_port', input.dstPort);
+        properties.protocols = input.protocols;
+        return sco('network-traffic', properties, properties);
+      }),
+    );
   }
 
   /**
@@ -200,11 +208,16 @@ export class ScoSet {
    */
   observe(sensor: Sensor, time: Timestamp, context: EventContext, origin: Origin): Observation {
     const objectRefs = this.refs();
-    const id = derivedId('observed-data', `${time.iso}\u0000${objectRefs.join('\u0000')}`);
+    let id: string | undefined;
     const observedData: StixObject = Object.freeze({
       type: 'observed-data',
       spec_version: '2.1',
-      id,
+      // Computed on first read (an enumerable own getter, so JSON and spreads see a plain id): most events
+      // match nothing, and only a sighting or an output ever reads it.
+      get id(): string {
+        id ??= derivedId('observed-data', `${time.iso}\u0000${objectRefs.join('\u0000')}`);
+        return id;
+      },
       created: time.iso,
       modified: time.iso,
       first_observed: time.iso,

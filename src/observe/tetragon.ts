@@ -14,7 +14,6 @@ import {
   recordAt,
   stringAt,
   textAt,
-  without,
   type JsonRecord,
 } from './fields.js';
 import { addKubernetesExtension, eventContext } from './kubernetes-context.js';
@@ -111,13 +110,11 @@ export function observeTetragon(event: TetragonEvent, origin: Origin, memory: Te
   const grandparentRef = ancestorChain(set, event.body, event.nodeName, memory);
   const parentRef =
     parent === undefined ? undefined : parentObjects(set, parent, event.nodeName, memory, grandparentRef);
-  const eventFields = without(event.body, PROCESS_FIELDS) ?? {};
-  eventFields.event_type = event.type;
   const workload = workloadOf(process, event.nodeName, memory);
   // Two hooks may fire in the same nanosecond for one process: the hook and policy tell them apart.
   const eventKey = `\u0000${event.type}\u0000${time.iso}\u0000${textAt(event.body, 'function_name') ?? ''}\u0000${textAt(event.body, 'policy_name') ?? ''}`;
   addArgumentObjects(set, event.body, textAt(event.body, 'function_name'));
-  set.subject(processObject(set, process, workload, eventFields, eventKey, parentRef));
+  set.subject(processObject(set, process, workload, event, eventKey, parentRef));
   return set.observe('tetragon', time, workload.context, origin) satisfies Observation;
 }
 
@@ -165,11 +162,12 @@ function parentObjects(
   return process.id;
 }
 
+/** A process; the one an `event` is about also carries the event's own fields in its Tetragon extension. */
 function processObject(
   set: ScoSet,
   process: JsonRecord,
   workload: Workload,
-  eventFields: Record<string, unknown> | undefined,
+  event: TetragonEvent | undefined,
   eventKey: string | undefined,
   parentRef?: string,
 ): string {
@@ -186,8 +184,9 @@ function processObject(
   put(properties, 'parent_ref', parentRef);
   const tetragon: Record<string, unknown> = { extension_type: PROPERTY_EXTENSION };
   copyInto(tetragon, process, MAPPED_PROCESS_FIELDS);
-  if (eventFields !== undefined) {
-    Object.assign(tetragon, eventFields);
+  if (event !== undefined) {
+    copyInto(tetragon, event.body, PROCESS_FIELDS);
+    tetragon.event_type = event.type;
     set.referToEventObjects(properties, tetragon);
   }
   properties.extensions =

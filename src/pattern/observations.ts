@@ -100,10 +100,11 @@ function namedResolver(
     named ??= new Set(refs);
     return named.has(reference);
   };
+  // The observed-data's own id last: references name SCOs almost always, and an observer may compute that id lazily.
   return (reference) => {
-    if (reference === observedData.id) return observedData;
     const object = objects.get(reference);
-    return object !== undefined && isNamed(reference) ? object : undefined;
+    if (object !== undefined && isNamed(reference)) return object;
+    return reference === observedData.id ? observedData : undefined;
   };
 }
 

@@ -121,3 +121,17 @@ test('big integers in passed-through STIX are exact too', () => {
   const process = [...result.objects.values()].find((object) => object.type === 'process');
   assert.equal(process?.x_size, '98765432109876543210');
 });
+
+test('the observed-data id, computed on first read, is a plain property to JSON, spreads and key lists', () => {
+  for (const name of ALL_FIXTURES) {
+    for (const result of observeFixture(name)) {
+      if (isSkip(result)) continue;
+      const { observedData } = result;
+      const json = JSON.parse(JSON.stringify(observedData)) as Record<string, unknown>;
+      assert.equal(json.id, observedData.id, name);
+      assert.equal({ ...observedData }.id, observedData.id, name);
+      assert.deepEqual(Object.keys(observedData).slice(0, 3), ['type', 'spec_version', 'id'], name);
+      assert.ok(Object.isFrozen(observedData), name);
+    }
+  }
+});
