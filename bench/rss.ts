@@ -12,12 +12,12 @@
  * V8 heap snapshot at the end, before anything is released. `--file PATH` reuses a file of lines.
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, createReadStream, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeHeapSnapshot } from 'node:v8';
-import { LineSplitter } from '../src/sources/lines.js';
+import { forEachFileLine, writeLinesFile } from './line-file.js';
 import { BenchPipeline, indicatorSet, mib, observeSample, tetragonLines } from './workload.js';
 
 const { values } = parseArgs({
@@ -39,76 +39,31 @@ const SAMPLE_EVERY = 10_000;
 /** Observations the indicators draw their values from, as bench/run.ts draws them. */
 const VOCABULARY_LINES = 5_000;
 
-/** Writes `count` lines to `path` a chunk at a time, so the generating process never holds them all. */
-function writeLines(path: string, count: number): void {
-  const fd = openSync(path, 'w');
-  try {
-    let batch: string[] = [];
-    for (const line of tetragonLines(count)) {
-      batch.push(line);
-      if (batch.length === 1_000) {
-        writeSync(fd, `${batch.join('\n')}\n`);
-        batch = [];
-      }
-    }
-    if (batch.length > 0) writeSync(fd, `${batch.join('\n')}\n`);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** Lines of a file, through the LineSplitter every source uses. */
-async function* fileLines(path: string, limit = Number.POSITIVE_INFINITY): AsyncGenerator<string> {
-  const splitter = new LineSplitter();
-  let produced = 0;
-  const stream = createReadStream(path, { highWaterMark: 64 * 1024 });
-  try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      for (const result of splitter.push(chunk)) {
-        if (result.kind !== 'line') continue;
-        yield result.text;
-        produced += 1;
-        if (produced >= limit) return;
-      }
-    }
-    for (const result of splitter.end()) if (result.kind === 'line') yield result.text;
-  } finally {
-    stream.destroy();
-  }
-}
-
-async function collect(lines: AsyncIterable<string>): Promise<string[]> {
-  const collected: string[] = [];
-  for await (const line of lines) collected.push(line);
-  return collected;
-}
-
 function forceGc(): void {
   if (typeof globalThis.gc !== 'function') throw new Error('the measuring process needs --expose-gc');
   globalThis.gc();
 }
 
-async function measure(path: string): Promise<void> {
+function measure(path: string): void {
   // The indicators, built before measuring; the sample they come from is garbage once they exist.
-  const indicators = indicatorSet(
-    indicatorCount,
-    observeSample(await collect(fileLines(path, VOCABULARY_LINES))),
-    multiRate,
-  );
+  const vocabularyLines: string[] = [];
+  forEachFileLine(path, (text) => vocabularyLines.push(text), VOCABULARY_LINES);
+  const indicators = indicatorSet(indicatorCount, observeSample(vocabularyLines), multiRate);
+  vocabularyLines.length = 0;
   forceGc();
   const before = process.memoryUsage();
   const pipeline = new BenchPipeline(indicators);
   let peakRss = before.rss;
   let peakHeap = before.heapUsed;
   const start = performance.now();
-  for await (const text of fileLines(path)) {
+  forEachFileLine(path, (text) => {
     pipeline.push(text);
     if (pipeline.lines % SAMPLE_EVERY === 0) {
       const usage = process.memoryUsage();
       peakRss = Math.max(peakRss, usage.rss);
       peakHeap = Math.max(peakHeap, usage.heapUsed);
     }
-  }
+  });
   pipeline.finish();
   const seconds = (performance.now() - start) / 1000;
   const end = process.memoryUsage();
@@ -146,7 +101,7 @@ function main(): void {
     if (path === undefined) {
       path = join(dir, 'tetragon.log');
       const start = performance.now();
-      writeLines(path, events);
+      writeLinesFile(path, tetragonLines(events));
       console.log(
         `wrote ${events} Tetragon lines to ${path} in ${((performance.now() - start) / 1000).toFixed(0)} s`,
       );
@@ -178,7 +133,7 @@ function main(): void {
 
 if (values.measure) {
   if (values.file === undefined) throw new Error('--measure needs --file');
-  await measure(values.file);
+  measure(values.file);
 } else {
   main();
 }
