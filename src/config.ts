@@ -35,7 +35,10 @@ export const daemonSettingsSchema = z.strictObject({
     .describe('Where to start in a tailed file no checkpoint knows yet.'),
   stateDir: nonEmpty
     .default('.matcher-state')
-    .describe('Directory for checkpoints (and the Neo4j spill file).'),
+    .describe('Directory for checkpoints, the pipeline state (and the Neo4j spill file).'),
+  checkpointIntervalMs: wholeNumber(100)
+    .default(5_000)
+    .describe('How often tailed files’ committed positions are saved (and at shutdown).'),
   kubeLabelSelector: z
     .string()
     .refine(isLabelSelector, { error: 'expected a label selector such as app.kubernetes.io/name=tetragon' })
@@ -95,6 +98,12 @@ export const settingSources: Readonly<Record<SettingName, SettingSource>> = {
     value: 'beginning|end',
   },
   stateDir: { flag: 'state-dir', env: 'MATCHER_STATE_DIR', kind: 'string', value: '<dir>' },
+  checkpointIntervalMs: {
+    flag: 'checkpoint-interval-ms',
+    env: 'MATCHER_CHECKPOINT_INTERVAL_MS',
+    kind: 'string',
+    value: '<ms>',
+  },
   kubeLabelSelector: {
     flag: 'kube-label-selector',
     env: 'MATCHER_KUBE_LABEL_SELECTOR',

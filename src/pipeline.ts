@@ -5,6 +5,7 @@ import { mergeSources, type SourceBatch } from './merge.js';
 import type { Output } from './outputs/output.js';
 import type { IndicatorInfo, SightingAggregator } from './sightings/index.js';
 import type { Source } from './sources/source.js';
+import type { PipelineStateContent, PipelineStatePersistence } from './state/index.js';
 
 export interface Observer {
   /** Every event of a line: one for most lines, several for a STIX bundle or an audit EventList. */
@@ -30,6 +31,11 @@ export interface PipelineParts {
   readonly now?: () => number;
   /** Told of every observation, skip, match and write, for metrics; never changes the flow. */
   readonly telemetry?: PipelineTelemetry;
+  /**
+   * Crash-safe state (the daemon): lines it already reflects are dropped as replays, it is saved after
+   * each acknowledged flush before any source commits, and the last flush keeps sightings open in it.
+   */
+  readonly state?: PipelineStatePersistence;
 }
 
 /** What the pipeline reports as it goes (the daemon's metrics). Calls are synchronous and cheap. */
@@ -45,6 +51,10 @@ export interface PipelineStats {
   skipped: Partial<Record<SkipReason, number>>;
   matches: number;
   sightingUpdates: number;
+  /** Lines read again after a restart that the restored state already reflects: dropped, not observed. */
+  replayed: number;
+  /** Saves of the pipeline state that failed (sources did not commit those flushes). */
+  stateSaveFailures: number;
 }
 
 /** How many skipped lines of each reason are logged one by one before only the counts remain. */
@@ -57,6 +67,10 @@ function isSkip(result: Observation | Skip): result is Skip {
   return 'reason' in result;
 }
 
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 function where(origin: Origin): string {
   const file = origin.file ?? origin.pod ?? origin.source;
   return origin.line === undefined ? file : `${file}:${origin.line}`;
@@ -67,11 +81,24 @@ function where(origin: Origin): string {
  * positions are committed only after the sightings of every line up to them have been written.
  */
 export async function runPipeline(parts: PipelineParts, signal?: AbortSignal): Promise<PipelineStats> {
-  const stats: PipelineStats = { lines: 0, observations: 0, skipped: {}, matches: 0, sightingUpdates: 0 };
+  const stats: PipelineStats = {
+    lines: 0,
+    observations: 0,
+    skipped: {},
+    matches: 0,
+    sightingUpdates: 0,
+    replayed: 0,
+    stateSaveFailures: 0,
+  };
   const now = parts.now ?? Date.now;
   const uncommitted = new Map<Source, Origin>();
-  let watermarkMs = Number.NEGATIVE_INFINITY;
+  const state = parts.state;
+  let watermarkMs = state?.restored?.watermarkMs ?? Number.NEGATIVE_INFINITY;
+  if (state?.restored !== undefined) restoreState(state.restored, parts);
   let lastFlush = now();
+  /** Lines observed since the state was last saved. */
+  let stateDirty = false;
+  let replayedReported = 0;
 
   const write = async (updates: SightingUpdate[]): Promise<void> => {
     if (updates.length > 0) {
@@ -79,16 +106,50 @@ export async function runPipeline(parts: PipelineParts, signal?: AbortSignal): P
       await Promise.all(parts.outputs.map((output) => output.write(updates)));
     }
   };
+  /** Saves the state if lines changed it; false when the save failed (then no source may commit). */
+  const saveState = async (): Promise<boolean> => {
+    if (state === undefined || !stateDirty) return true;
+    try {
+      await state.save({
+        watermarkMs,
+        positions: state.positions.snapshot(),
+        sightings: parts.aggregator.snapshot(),
+        partialMatches: parts.engine().snapshot(),
+      });
+      stateDirty = false;
+      return true;
+    } catch (error) {
+      stats.stateSaveFailures += 1;
+      parts.logger.error(
+        { code: 'STATE_SAVE_FAILED', failures: stats.stateSaveFailures, error: describe(error) },
+        'Could not save the pipeline state; source positions stay where they were until a save succeeds.',
+      );
+      return false;
+    }
+  };
+  const reportReplayed = (): void => {
+    if (stats.replayed === replayedReported) return;
+    parts.logger.info(
+      { code: 'LINES_REPLAYED', lines: stats.replayed - replayedReported, total: stats.replayed },
+      'Dropped lines read again that the restored state already holds.',
+    );
+    replayedReported = stats.replayed;
+  };
   const flushAndCommit = async (final: boolean): Promise<void> => {
     const includeOpen = parts.flushIntervalMs !== undefined;
     const updates = parts.aggregator.flush({
       watermarkMs: watermarkMs - parts.latenessMs,
-      final,
+      // With saved state, open sightings outlive the process: a restart goes on counting them.
+      final: final && state === undefined,
       includeOpen,
     });
     await write(updates);
-    for (const [source, origin] of uncommitted) source.commit(origin);
-    uncommitted.clear();
+    reportReplayed();
+    // The state first: a source position may never run ahead of the state that reflects its lines.
+    if (await saveState()) {
+      for (const [source, origin] of uncommitted) source.commit(origin);
+      uncommitted.clear();
+    }
     lastFlush = now();
   };
   const reportSkip = (skip: Skip): void => {
@@ -125,9 +186,17 @@ export async function runPipeline(parts: PipelineParts, signal?: AbortSignal): P
     };
     for (const line of lines) {
       stats.lines += 1;
+      if (state?.positions.isReplay(line.origin) === true) {
+        stats.replayed += 1;
+        continue;
+      }
       for (const result of parts.observer.observeAll(line)) {
         if (isSkip(result)) reportSkip(result);
         else match(result);
+      }
+      if (state !== undefined) {
+        state.positions.advance(line.origin);
+        stateDirty = true;
       }
     }
     await write(opened);
@@ -149,6 +218,23 @@ export async function runPipeline(parts: PipelineParts, signal?: AbortSignal): P
   }
   await flushAndCommit(true);
   return stats;
+}
+
+/** Puts the sightings and partial matches of an earlier process back, before the first line. */
+function restoreState(restored: PipelineStateContent, parts: PipelineParts): void {
+  parts.aggregator.restore(restored.sightings);
+  const partial = parts.engine().restore(restored.partialMatches);
+  parts.logger.info(
+    {
+      code: 'STATE_RESTORED',
+      sightings: restored.sightings.length,
+      partialMatches: partial.restored,
+      // Indicators gone or changed since: their half-seen matches cannot complete any more.
+      partialMatchesDropped: partial.dropped,
+      sources: restored.positions.length,
+    },
+    'Restored the sightings and partial matches of the previous run.',
+  );
 }
 
 /**

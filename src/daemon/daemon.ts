@@ -14,6 +14,7 @@ import { runPipeline } from '../pipeline.js';
 import { MetricsRegistry, startStatusServer, type StatusServer } from '../server/index.js';
 import { SightingAggregator, sightingsConfigSchema } from '../sightings/index.js';
 import type { Source } from '../sources/index.js';
+import { PipelineStateStore, pipelineStatePath } from '../state/index.js';
 import { buildBackends, type Backends } from './backends.js';
 import { LiveIndicators } from './indicators.js';
 import { runShutdown, type ShutdownStep } from './shutdown.js';
@@ -45,6 +46,12 @@ export interface Daemon {
   stop(reason: string): Promise<number>;
   /** Resolves with the exit code once the daemon has shut down, whether stopped or failed. */
   readonly done: Promise<number>;
+}
+
+interface StartedParts {
+  readonly sources: Source[];
+  readonly outputs: Output[];
+  readonly state: PipelineStateStore;
 }
 
 function describe(error: unknown): string {
@@ -80,15 +87,20 @@ export async function startDaemon(config: DaemonConfig, ctx: DaemonContext): Pro
         throw new DaemonStartError(`--http-port ${config.httpPort}: cannot listen: ${describe(error)}`, 2);
       })
     : undefined;
-  const startup = async (): Promise<{ sources: Source[]; outputs: Output[] }> => {
+  const startup = async (): Promise<StartedParts> => {
+    // Checked before anything waits: a state file that cannot be used is a setting to fix (exit 2).
+    const statePath = pipelineStatePath(config.stateDir);
+    const state = await PipelineStateStore.load(statePath).catch((error: unknown) => {
+      throw new DaemonStartError(describe(error), 2);
+    });
     await firstLoad(indicators, backends, config.indicatorRefreshIntervalMs, provider.name);
     const sources = await buildDaemonSources(config, { ...ctx, logger }).catch((error: unknown) => {
       throw new DaemonStartError(describe(error), 2);
     });
     const outputs = [stdoutOutput(logger), ...backends.outputs].map((o) => metrics.instrumentOutput(o));
-    return { sources, outputs: [metrics.sightingCounter(), ...outputs] };
+    return { sources, outputs: [metrics.sightingCounter(), ...outputs], state };
   };
-  let parts: { sources: Source[]; outputs: Output[] };
+  let parts: StartedParts;
   try {
     parts = await startup();
   } catch (error) {
@@ -115,6 +127,7 @@ export async function startDaemon(config: DaemonConfig, ctx: DaemonContext): Pro
     flushIntervalMs: config.flushIntervalMs,
     latenessMs: engineConfig.outOfOrderToleranceMs,
     telemetry: metrics.pipelineTelemetry(),
+    state: parts.state,
   });
   sourcesStarted = true;
   const refreshLoop = startRefreshLoop(indicators, backends, config.indicatorRefreshIntervalMs);

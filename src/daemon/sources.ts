@@ -29,6 +29,7 @@ export async function buildDaemonSources(config: DaemonConfig, ctx: DaemonSource
           path,
           startAt: config.tailStartAt,
           checkpointFile: tailCheckpointFile(config.stateDir, path),
+          checkpointIntervalMs: config.checkpointIntervalMs,
         },
         ctx,
       ),

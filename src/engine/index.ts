@@ -8,6 +8,8 @@
  *   `process` calls, then use `next` only. Indicators whose id and pattern are unchanged keep their partial
  *   matches (a refresh never loses a half-seen attack); the old engine must not be used afterwards.
  * - `engine.warnings`: patterns the index cannot file by value, or that can never match, as data.
+ * - Across a restart: `engine.snapshot()` lists the kept observations of multi-observation indicators;
+ *   `engine.restore(saved)` on a new engine puts back those whose indicator kept its pattern (src/state/).
  */
 export { engineConfigSchema, type EngineConfig } from './config.js';
 export {

@@ -46,6 +46,7 @@ test('defaults: the pinned values, and the shipped model resolved from the packa
   assert.equal(config.clusterName, 'honeycluster');
   assert.equal(config.aggregationWindowMs, 300_000);
   assert.equal(config.flushIntervalMs, 1000);
+  assert.equal(config.checkpointIntervalMs, 5000);
   assert.equal(config.shutdownGraceMs, 10_000);
   assert.equal(config.neo4j, undefined);
 });
@@ -54,6 +55,7 @@ const everySetting: Record<string, { flag: string[]; env: string; expect: unknow
   tail: { flag: ['--tail', 'a.log', '--tail', 'b.log'], env: 'a.log, b.log', expect: ['a.log', 'b.log'] },
   tailStartAt: { flag: ['--tail-start-at', 'beginning'], env: 'beginning', expect: 'beginning' },
   stateDir: { flag: ['--state-dir', '/s'], env: '/s', expect: '/s' },
+  checkpointIntervalMs: { flag: ['--checkpoint-interval-ms', '60000'], env: '60000', expect: 60_000 },
   kubeLabelSelector: {
     flag: ['--kube-label-selector', 'app.kubernetes.io/name=tetragon'],
     env: 'app.kubernetes.io/name=tetragon',
