@@ -180,7 +180,8 @@ export async function runPipeline(parts: PipelineParts, signal?: AbortSignal): P
       for (const found of engine.process(observation)) {
         stats.matches += 1;
         parts.telemetry?.matched(found);
-        const update = parts.aggregator.record(found, parts.indicatorInfo(found.indicatorId));
+        const info = parts.indicatorInfo(found.indicatorId);
+        const update = parts.aggregator.record(found, info, watermarkMs - parts.latenessMs);
         if (update !== undefined) opened.push(update);
       }
     };

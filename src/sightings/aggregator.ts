@@ -77,13 +77,19 @@ export class SightingAggregator {
     private readonly options: { readonly clusterName: string; readonly reportOnOpen: boolean },
   ) {}
 
-  /** Adds a match; with `reportOnOpen`, returns the update of a sighting this match opened. */
-  record(match: Match, indicator: IndicatorInfo): SightingUpdate | undefined {
+  /**
+   * Adds a match; with `reportOnOpen`, returns the update of a sighting this match opened. `watermarkMs`:
+   * windows that ended at or before it (event time) are over, as `flush()` would close them; given, a
+   * late match joins or misses a sighting by the order of events alone, never by when flushes ran (so a
+   * restart, which flushes at other moments, decides the same).
+   */
+  record(match: Match, indicator: IndicatorInfo, watermarkMs?: number): SightingUpdate | undefined {
     const last = match.observations[match.observations.length - 1];
     const context = last?.context ?? {};
     const key = sightingKey(match.indicatorId, context);
     let entry = this.open.get(key);
-    if (entry !== undefined && match.time >= entry.state.firstSeenMs + this.config.aggregationWindowMs) {
+    const ended = Math.max(match.time, watermarkMs ?? Number.NEGATIVE_INFINITY);
+    if (entry !== undefined && ended >= entry.state.firstSeenMs + this.config.aggregationWindowMs) {
       this.close(key, entry);
       entry = undefined;
     }

@@ -107,3 +107,23 @@ test('beyond maxOpenSightings the oldest is closed early and counted', () => {
   assert.equal(agg.stats().evicted, 1);
   assert.equal(agg.stats().open, 1);
 });
+
+test('given the watermark, a late match joins or misses a sighting by event order alone, not by when flushes ran', () => {
+  const watermark = T0 + 65_000;
+  const run = (flushBetween: boolean) => {
+    const agg = aggregator();
+    const updates = [agg.record(match(T0, podA, 1), indicator, T0)];
+    // Events elsewhere moved the watermark past the window; then a match 35 s late arrives.
+    if (flushBetween) updates.push(...agg.flush({ watermarkMs: watermark, includeOpen: true }));
+    updates.push(agg.record(match(T0 + 30_000, podA, 2), indicator, watermark));
+    updates.push(...agg.flush({ final: true }));
+    return updates.flatMap((u) => (u === undefined ? [] : [`${u.sighting.id} ${String(u.sighting.count)}`]));
+  };
+  const flushed = run(true);
+  assert.deepEqual(run(false), flushed);
+  assert.equal(
+    new Set(flushed.map((u) => u.split(' ')[0])).size,
+    2,
+    'the late match opened a second sighting',
+  );
+});
