@@ -41,7 +41,11 @@ export interface EventContext {
   readonly container?: string;
 }
 
-/** One event as STIX 2.1: an observed-data and the SCOs it refers to (directly or through references). */
+/**
+ * One event as STIX 2.1: an observed-data and the SCOs it refers to (directly or through references).
+ * Never changed once made: observers share frozen objects between events, and the engine remembers
+ * what it found in a frozen object.
+ */
 export interface Observation {
   readonly observedData: StixObject;
   /** Every SCO of the event by id: those in `object_refs` and those they reference. */

@@ -11,6 +11,7 @@ import {
   nfc,
   parseIpNetwork,
   type IpNetwork,
+  type JsonObject,
   type ObservationView,
   type PathStep,
   type PathVisit,
@@ -55,9 +56,15 @@ interface StepNode<T> {
 
 interface TypeTable<T> {
   readonly unkeyed: Slot<T>[];
-  readonly steps: Map<string, StepNode<T>>;
+  /** Paths within the object itself: what they select never changes for a frozen object. */
+  readonly ownSteps: Map<string, StepNode<T>>;
+  /** Paths through a `*_ref(s)`: what they select depends on the observation's other objects. */
+  readonly refSteps: Map<string, StepNode<T>>;
   /** The first steps, compiled once all keys are filed. */
-  visits: readonly PathVisit[];
+  ownVisits: readonly PathVisit[];
+  refVisits: readonly PathVisit[];
+  /** What the own paths of a frozen object found, by object: objects that recur are walked once. */
+  readonly found: WeakMap<JsonObject, readonly Slot<T>[]>;
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
@@ -73,8 +80,14 @@ export class LeafIndex<T> {
   private readonly types = new Map<string, TypeTable<T>>();
   private serial = 0;
   private visit: (payload: T) => void = () => undefined;
+  /** Set while the own paths of a frozen object are walked, to remember what they find. */
+  private collecting: Slot<T>[] | undefined;
   /** Reports a slot once per observation (made once, shared by every path table). */
   private readonly report = (slot: Slot<T>): void => {
+    if (this.collecting !== undefined) {
+      this.collecting.push(slot);
+      return;
+    }
     if (slot.seen === this.serial) return;
     slot.seen = this.serial;
     this.visit(slot.payload);
@@ -101,7 +114,8 @@ export class LeafIndex<T> {
       }
     }
     for (const table of this.types.values()) {
-      table.visits = [...table.steps.values()].map((node) => this.compile(node));
+      table.ownVisits = [...table.ownSteps.values()].map((node) => this.compile(node));
+      table.refVisits = [...table.refSteps.values()].map((node) => this.compile(node));
     }
     this.pathCount = paths;
   }
@@ -115,22 +129,56 @@ export class LeafIndex<T> {
       if (table === undefined) continue;
       for (const slot of table.unkeyed) this.report(slot);
       for (const root of roots) {
-        for (const visitStep of table.visits) visitStep(root, view, keepWalking);
+        this.walkOwnPaths(table, root, view);
+        for (const visitStep of table.refVisits) visitStep(root, view, keepWalking);
       }
     }
+  }
+
+  /**
+   * Observers share the objects that recur from event to event (a parent process, a file, an account) and
+   * freeze them; observations are never changed once made (contracts.ts). So what a frozen object's own
+   * paths find is found once, remembered while the object lives, and reported again from memory.
+   */
+  private walkOwnPaths(table: TypeTable<T>, root: JsonObject, view: ObservationView): void {
+    if (table.ownVisits.length === 0) return;
+    if (!Object.isFrozen(root)) {
+      for (const visitStep of table.ownVisits) visitStep(root, view, keepWalking);
+      return;
+    }
+    let found = table.found.get(root);
+    if (found === undefined) {
+      const collected: Slot<T>[] = [];
+      this.collecting = collected;
+      try {
+        for (const visitStep of table.ownVisits) visitStep(root, view, keepWalking);
+      } finally {
+        this.collecting = undefined;
+      }
+      found = collected;
+      table.found.set(root, found);
+    }
+    for (const slot of found) this.report(slot);
   }
 
   private typeTable(type: string): TypeTable<T> {
     let table = this.types.get(type);
     if (table === undefined) {
-      table = { unkeyed: [], steps: new Map(), visits: [] };
+      table = {
+        unkeyed: [],
+        ownSteps: new Map(),
+        refSteps: new Map(),
+        ownVisits: [],
+        refVisits: [],
+        found: new WeakMap(),
+      };
       this.types.set(type, table);
     }
     return table;
   }
 
   private stepNode(table: TypeTable<T>, steps: readonly PathStep[]): StepNode<T> {
-    let level = table.steps;
+    let level = steps.some(isReferenceStep) ? table.refSteps : table.ownSteps;
     let node: StepNode<T> | undefined;
     for (const step of steps) {
       const key = stepKey(step);
@@ -155,6 +203,10 @@ export class LeafIndex<T> {
       return false;
     });
   }
+}
+
+function isReferenceStep(step: PathStep): boolean {
+  return step.kind === 'property' && (step.name.endsWith('_ref') || step.name.endsWith('_refs'));
 }
 
 function stepKey(step: PathStep): string {

@@ -162,23 +162,16 @@ export class ScoSet {
     return this.add(valueCache.get(`${type}\u0000${value}`, () => sco(type, { value }, { value })));
   }
 
-  /** A `network-traffic`; a pod talks to the same few peers, so each distinct connection is built once. */
+  /** A `network-traffic`; not cached: one end is usually an ephemeral port, so connections rarely recur. */
   networkTraffic(input: NetworkTrafficInput): string | undefined {
-    const srcRef = input.srcAddress === undefined ? undefined : this.address(input.srcAddress);
-    const dstRef = input.dstAddress === undefined ? undefined : this.address(input.dstAddress);
-    if (srcRef === undefined && dstRef === undefined) return undefined;
-    const key = `network-traffic\u0000${srcRef ?? ''}\u0000${dstRef ?? ''}\u0000${input.srcPort ?? ''}\u0000${input.dstPort ?? ''}\u0000${input.protocols.join('\u0000')}`;
-    return this.add(
-      valueCache.get(key, () => {
-        const properties: Record<string, unknown> = {};
-        put(properties, 'src_ref', srcRef);
-        put(properties, 'dst_ref', dstRef);
-        put(properties, 'src_port', input.srcPort);
-        put(properties, 'dst_port', input.dstPort);
-        properties.protocols = input.protocols;
-        return sco('network-traffic', properties, properties);
-      }),
-    );
+    const properties: Record<string, unknown> = {};
+    put(properties, 'src_ref', input.srcAddress === undefined ? undefined : this.address(input.srcAddress));
+    put(properties, 'dst_ref', input.dstAddress === undefined ? undefined : this.address(input.dstAddress));
+    if (properties.src_ref === undefined && properties.dst_ref === undefined) return undefined;
+    put(properties, 'src_port', input.srcPort);
+    put(properties, 'dst_port', input.dstPort);
+    properties.protocols = input.protocols;
+    return this.add(sco('network-traffic', properties, properties));
   }
 
   /**
@@ -194,7 +187,10 @@ export class ScoSet {
         : identity.recurring
           ? processIdCache.get(identity.key, () => derivedId('process', identity.key))
           : derivedId('process', identity.key);
-    return this.add({ type: 'process', spec_version: '2.1', id, ...properties });
+    const process = { type: 'process', spec_version: '2.1', id, ...properties };
+    // A recurring process is shared by the events that name it: frozen, as every shared object here is
+    // (the engine remembers what it found in a frozen object).
+    return this.add(identity?.recurring === true ? Object.freeze(process) : process);
   }
 
   /** An SCO of a custom type whose id the caller derived. */
