@@ -1,18 +1,19 @@
 /**
  * The common multi-observation shapes, matched by counting and comparing times instead of asking the batch
- * oracle: `[x] REPEATS n TIMES [WITHIN s SECONDS]`, the same over `([x] OR [y])` or `([x] AND [y])`, and two
- * `[ … ]` joined by AND, OR or FOLLOWEDBY, with an optional WITHIN. They hold only for observations at one
+ * oracle: `[x] REPEATS n TIMES [WITHIN s SECONDS]`, the same over two `[ … ]` joined by OR, AND or FOLLOWEDBY
+ * (repeated-pairs.ts), and two `[ … ]` joined by AND, OR or FOLLOWEDBY, with an optional WITHIN. They hold only for observations at one
  * instant observed once (first_observed equal to last_observed, number_observed 1), which is what the
  * sensors produce; anything else goes to the oracle.
  */
 import type { Observation } from '../contracts.js';
 import type { ObservationExpression } from '../pattern/index.js';
+import { repeatedPairParticipants, type PairOperator } from './repeated-pairs.js';
 
 /**
  * What REPEATS repeats: one observation (`[x]`, or `[x] OR [y]`, where any kept one serves), or a pair of
- * distinct observations, one for each side of `[x] AND [y]`.
+ * distinct observations, one for each side of `[x] AND [y]` or `[x] FOLLOWEDBY [y]`.
  */
-export type RepeatedUnit = 'observation' | 'and-pair';
+export type RepeatedUnit = 'observation' | PairOperator;
 
 export type FastShape =
   | {
@@ -44,8 +45,8 @@ export function fastShapeOf(pattern: ObservationExpression): FastShape | undefin
     const unit = repeatedUnit(expression.expression);
     if (unit === undefined) return undefined;
     const times = expression.qualifier.times;
-    // Once, one observation of either side is the match alone: the pair shape's OR says so.
-    if (times === 1 && unit === 'observation') return { kind: 'pair', operator: 'OR', withinMs };
+    // Once is the unit alone: the pair shape (OR: one observation of either side).
+    if (times === 1) return { kind: 'pair', operator: unit === 'observation' ? 'OR' : unit, withinMs };
     return { kind: 'repeats', times, withinMs, unit };
   }
   if (expression.kind !== 'observation-binary') return undefined;
@@ -57,8 +58,7 @@ function repeatedUnit(expression: ObservationExpression): RepeatedUnit | undefin
   if (expression.kind === 'observation') return 'observation';
   if (expression.kind !== 'observation-binary') return undefined;
   if (expression.left.kind !== 'observation' || expression.right.kind !== 'observation') return undefined;
-  if (expression.operator === 'FOLLOWEDBY') return undefined;
-  return expression.operator === 'OR' ? 'observation' : 'and-pair';
+  return expression.operator === 'OR' ? 'observation' : expression.operator;
 }
 
 /** Whether an observation is one instant observed once, so its `time` is all the shapes need. */
@@ -75,7 +75,7 @@ export function fastParticipants(shape: FastShape, kept: readonly Kept[], newest
   if (shape.kind === 'pair') return pairParticipants(shape, kept, newest);
   return shape.unit === 'observation'
     ? repeatsParticipants(shape, kept, newest)
-    : andPairRepeatsParticipants(shape, kept, newest);
+    : repeatedPairParticipants(shape.unit, shape.times, shape.withinMs, kept, newest);
 }
 
 /** Every window shorter than WITHIN that holds the newest and at least `times` observations. */
@@ -131,68 +131,4 @@ function pairParticipants(
   if (used.size === 0) return [];
   used.add(newest);
   return kept.filter((k) => used.has(k));
-}
-
-/** Kept observations by the sides of `[x] AND [y]` they can take: 1 only x, 2 only y, 3 either. */
-type Sides = [number, number, number, number];
-
-function sidesOf(kept: Kept): 1 | 2 | 3 {
-  return (kept.leaves & 3) as 1 | 2 | 3;
-}
-
-/**
- * Whether `times` disjoint pairs (one observation per side each) can be drawn from `available` and include
- * `forced`. A set of 2n distinct observations splits into n per side exactly when at most n of them can take
- * only one side and at most n only the other (those that can take either fill the rest); the lower bounds
- * from `forced` and the upper bounds from `available` leave every total in between.
- */
-function pairsFit(available: Sides, forced: Sides, times: number): boolean {
-  const onlyLeft = Math.min(available[1], times);
-  const onlyRight = Math.min(available[2], times);
-  return (
-    forced[1] <= onlyLeft &&
-    forced[2] <= onlyRight &&
-    forced[3] <= available[3] &&
-    forced[1] + forced[2] + forced[3] <= 2 * times &&
-    2 * times <= onlyLeft + onlyRight + available[3]
-  );
-}
-
-/**
- * `([x] AND [y]) REPEATS n TIMES [WITHIN s]`: for each window shorter than WITHIN that holds the newest, the
- * kept observations that share a binding of n disjoint pairs with it. Whether one does depends only on the
- * sides it can take, so each window is judged by its counts per kind.
- */
-function andPairRepeatsParticipants(
-  shape: Extract<FastShape, { kind: 'repeats' }>,
-  kept: readonly Kept[],
-  newest: Kept,
-): Kept[] {
-  const t = newest.observation.time;
-  const within = shape.withinMs ?? Number.POSITIVE_INFINITY;
-  const near = kept.filter((k) => Math.abs(k.observation.time - t) < within);
-  const at = near.indexOf(newest);
-  const used = new Set<Kept>([newest]);
-  const counts: Sides = [0, 0, 0, 0];
-  let end = 0;
-  // Windows start at each kept observation up to the newest; without WITHIN the first holds them all.
-  const lastStart = shape.withinMs === undefined ? 0 : at;
-  for (let start = 0; start <= lastStart; start += 1) {
-    const from = near[start]?.observation.time ?? 0;
-    for (; end < near.length && (near[end]?.observation.time ?? 0) - from < within; end += 1) {
-      counts[sidesOf(near[end] as Kept)] += 1;
-    }
-    const joins = ([1, 2, 3] as const).filter((kind) => {
-      const forced: Sides = [0, 0, 0, 0];
-      forced[sidesOf(newest)] += 1;
-      forced[kind] += 1;
-      return pairsFit(counts, forced, shape.times);
-    });
-    for (let i = start; i < end; i += 1) {
-      const other = near[i] as Kept;
-      if (joins.includes(sidesOf(other))) used.add(other);
-    }
-    counts[sidesOf(near[start] as Kept)] -= 1;
-  }
-  return used.size === 1 ? [] : kept.filter((k) => used.has(k));
 }
