@@ -47,7 +47,10 @@ export function repeatedPairParticipants(
   let end = 0;
   for (let start = 0; start <= lastStart; start += 1) {
     const from = timeOf(near[start] as Kept);
+    const previousEnd = end;
     while (end < near.length && timeOf(near[end] as Kept) - from < within) end += 1;
+    // A window inside the previous one adds nothing: more observations only allow more bindings.
+    if (start > 0 && end === previousEnd) continue;
     for (const k of through(near.slice(start, end), newest, times)) used.add(k);
   }
   return used.size === 0 ? [] : kept.filter((k) => used.has(k));
