@@ -7,46 +7,30 @@ import type {
   Comparison,
   ComparisonExpression,
   ComparisonOperator,
-  Constant,
   ObjectPath,
   ObservationExpression,
   Pattern,
   PathStep,
   Qualifier,
-  SetConstant,
   Span,
 } from './ast.js';
-import {
-  classifyMistake,
-  createDiagnostic,
-  joinAlternatives,
-  type PatternDiagnostic,
-  type PatternDiagnosticCode,
-} from './diagnostics.js';
-import { PatternSyntaxError } from './errors.js';
-import { isValidTimestamp, tokenize } from './lexer.js';
+import type { PatternDiagnostic } from './diagnostics.js';
+import { tokenize } from './lexer.js';
 import {
   comparisonPrecedence,
-  constantOf,
-  describeLiteralKind,
-  describeToken,
-  isLiteralKind,
   observationPrecedence,
-  type LiteralKind,
   type PrecedenceTable,
   type StixVersion,
-  type Token,
-  TokenCursor,
   type TokenKind,
 } from './tokens.js';
-import type { TimestampConstant } from './ast.js';
+import { ConstantParser } from './parse-constants.js';
+import { isAbort, MAX_NESTING_DEPTH, toSyntaxError } from './parser-core.js';
 
 export interface ParseOptions {
   readonly stixVersion?: StixVersion;
 }
 
-/** Deepest nesting of brackets, parentheses and operator chains the parser accepts (a stack guard). */
-export const MAX_NESTING_DEPTH = 1000;
+export { MAX_NESTING_DEPTH };
 
 export interface ParseResult {
   /** Null when there is any error. */
@@ -80,35 +64,6 @@ export function parseWithDiagnostics(text: string, options: ParseOptions = {}): 
   return parser.parse();
 }
 
-const expectedOf = new WeakMap<PatternDiagnostic, readonly string[]>();
-
-function toSyntaxError(text: string, diagnostic: PatternDiagnostic | undefined): PatternSyntaxError {
-  if (diagnostic === undefined) {
-    return new PatternSyntaxError('column 1: not a pattern', { offset: 0, token: text.slice(0, 1) });
-  }
-  return new PatternSyntaxError(`column ${diagnostic.start + 1}: ${diagnostic.message}`, {
-    offset: diagnostic.start,
-    token: text.slice(diagnostic.start, diagnostic.end),
-    expected: expectedOf.get(diagnostic) ?? [],
-    code: diagnostic.code,
-    end: diagnostic.end,
-    ...(diagnostic.hint === undefined ? {} : { hint: diagnostic.hint }),
-  });
-}
-
-/** Thrown inside the parser after an error has been reported; caught where the parser resynchronises. */
-class Abort extends Error {
-  constructor() {
-    super('parse aborted');
-  }
-}
-
-/**
- * One shared instance: constructing an Error captures a stack trace (~10 µs, more on a deep stack), far too
- * slow when recovering from thousands of errors in hostile input; throwing an existing one costs nothing.
- */
-const ABORT = new Abort();
-
 const COMPARISON_SYNC: ReadonlySet<TokenKind> = new Set(['AND', 'OR', ']', ')', 'FOLLOWEDBY', 'end']);
 const OBSERVATION_SYNC: ReadonlySet<TokenKind> = new Set(['AND', 'OR', 'FOLLOWEDBY', ')', '[', 'end']);
 /** The comparison operators that take a value; the token kind is the operator (`==` and `<>` lex as = and !=). */
@@ -129,87 +84,8 @@ function isValueOperator(kind: TokenKind): kind is TokenKind & ComparisonOperato
   return VALUE_OPERATORS.has(kind);
 }
 const OPERATOR_NAMES = [...VALUE_OPERATORS].map((operator) => `'${operator}'`);
-/** Which constants an operator takes (STIX grammar: primitiveLiteral, orderableLiteral, StringLiteral). */
-const PRIMITIVE: readonly LiteralKind[] = [
-  'string',
-  'integer',
-  'float',
-  'boolean',
-  'timestamp',
-  'binary',
-  'hex',
-];
-const ORDERABLE: readonly LiteralKind[] = PRIMITIVE.filter((k) => k !== 'boolean');
-const STRING_ONLY: readonly LiteralKind[] = ['string'];
 
-export interface FailOptions {
-  readonly code?: PatternDiagnosticCode;
-  readonly message?: string;
-  readonly hint?: string;
-  readonly span?: Span;
-}
-
-class Parser extends TokenCursor {
-  private depth = 0;
-  /** Where the last error was reported; a second error at the same token is a cascade and is dropped. */
-  private lastErrorAt = -1;
-  /** Set after an error at the end or too deep a nesting: the parser is at the end and reports nothing more. */
-  private stopped = false;
-  private readonly diagnostics: PatternDiagnostic[];
-
-  constructor(
-    readonly text: string,
-    tokens: readonly Token[],
-    readonly version: StixVersion,
-    lexical: readonly PatternDiagnostic[],
-  ) {
-    super(tokens);
-    this.diagnostics = [...lexical];
-    // An unterminated string or comment swallows the rest, closing brackets included: errors at the end are cascades.
-    const swallowed = lexical.some(
-      (d) => d.code === 'unterminated-string' || d.code === 'unterminated-comment',
-    );
-    if (swallowed) this.lastErrorAt = text.length;
-  }
-
-  /** Consumes a token of `kind`, or fails with "expected <what>, found <token>". */
-  expect(kind: TokenKind, what = `'${kind}'`): Token {
-    const token = this.eat(kind);
-    if (token !== undefined) return token;
-    return this.fail([what]);
-  }
-
-  // ── Errors ──────────────────────────────────────────────────────────────────
-
-  /** Reports an error at the current token (unless it is a cascade) and aborts to the nearest recovery point. */
-  fail(expected: readonly string[], options: FailOptions = {}): never {
-    this.report(expected, options);
-    throw ABORT;
-  }
-
-  report(expected: readonly string[], options: FailOptions = {}): void {
-    if (this.stopped) return;
-    const token = this.current;
-    const span = options.span ?? token;
-    // The lexer has already reported invalid tokens; a second error at one spot is a cascade.
-    if (token.kind === 'invalid' && options.span === undefined) return;
-    if (span.start === this.lastErrorAt) return;
-    this.lastErrorAt = span.start;
-    const mistake = options.code === undefined ? classifyMistake(token, expected, this.version) : undefined;
-    const code = options.code ?? mistake?.code ?? 'unexpected-token';
-    const message =
-      options.message ?? `expected ${joinAlternatives(expected)}, found ${describeToken(token)}`;
-    const diagnostic = createDiagnostic(code, span, message, options.hint ?? mistake?.hint);
-    expectedOf.set(diagnostic, expected);
-    this.diagnostics.push(diagnostic);
-    // After an error at the end of the input nothing more can be found; stopping spares the unwinding.
-    if (token.kind === 'end') this.stop();
-  }
-
-  warn(code: PatternDiagnosticCode, span: Span, message: string, hint?: string): void {
-    this.diagnostics.push(createDiagnostic(code, span, message, hint));
-  }
-
+class Parser extends ConstantParser {
   // ── Patterns ────────────────────────────────────────────────────────────────
 
   parse(): ParseResult {
@@ -218,7 +94,7 @@ class Parser extends TokenCursor {
       pattern = this.observationExpression();
       while (!this.at('end')) pattern = this.recoverAtTopLevel();
     } catch (error) {
-      if (!(error instanceof Abort)) throw error;
+      if (!isAbort(error)) throw error;
       pattern = null;
     }
     if (pattern !== null) checkTreeDepth(pattern, this);
@@ -303,7 +179,7 @@ class Parser extends TokenCursor {
       }
       return expression;
     } catch (error) {
-      if (!(error instanceof Abort)) throw error;
+      if (!isAbort(error)) throw error;
       this.skipUntil(OBSERVATION_SYNC);
       return null;
     }
@@ -342,7 +218,7 @@ class Parser extends TokenCursor {
         if (comparison === null) return null;
         return { kind: 'observation', comparison, start: open.start, end: close.end };
       } catch (error) {
-        if (!(error instanceof Abort)) throw error;
+        if (!isAbort(error)) throw error;
         this.skipUntil(new Set<TokenKind>([']', 'FOLLOWEDBY', '[', 'end']));
         this.eat(']');
         return null;
@@ -361,46 +237,6 @@ class Parser extends TokenCursor {
       : "comparisons must be inside square brackets '[' … ']'";
     this.report([], { code: 'missing-brackets', message, span: { start, end } });
     return null;
-  }
-
-  /** Expects `]` or `)`; reaching the end instead is an unbalanced bracket. */
-  private expectClosing(kind: ']' | ')', open: Token, expected: readonly string[] = [`'${kind}'`]): Token {
-    const token = this.eat(kind);
-    if (token !== undefined) return token;
-    if (this.at('end')) {
-      this.fail(expected, {
-        code: 'unbalanced-brackets',
-        message: `'${open.text}' at column ${open.start + 1} is never closed: expected ${joinAlternatives(expected)}, found end of pattern`,
-      });
-    }
-    return this.fail(expected);
-  }
-
-  /**
-   * Runs `parse` one nesting level deeper. Past MAX_NESTING_DEPTH the parse stops: it skips to the end and
-   * every level returns null without throwing, because throwing through a deep stack is slow.
-   */
-  private nested<T>(parse: () => T | null): T | null {
-    if (this.depth >= MAX_NESTING_DEPTH) {
-      this.report([], {
-        code: 'nesting-too-deep',
-        message: `pattern is nested more than ${MAX_NESTING_DEPTH} levels deep`,
-      });
-      this.stop();
-      return null;
-    }
-    this.depth += 1;
-    try {
-      return parse();
-    } finally {
-      this.depth -= 1;
-    }
-  }
-
-  /** Nothing more can be found: skip to the end and report nothing else. */
-  private stop(): void {
-    this.stopped = true;
-    this.skipToEnd();
   }
 
   // ── Comparison expressions ──────────────────────────────────────────────────
@@ -438,7 +274,7 @@ class Parser extends TokenCursor {
         return this.existsTest();
       return this.propertyTest();
     } catch (error) {
-      if (!(error instanceof Abort)) throw error;
+      if (!isAbort(error)) throw error;
       this.skipUntil(COMPARISON_SYNC);
       return null;
     }
@@ -538,133 +374,6 @@ class Parser extends TokenCursor {
     if (isExists)
       this.fail([], { code: 'not-in-version', message: 'EXISTS is not part of STIX 2.0 patterns' });
     return this.fail(OPERATOR_NAMES);
-  }
-
-  // ── Qualifiers ──────────────────────────────────────────────────────────────
-
-  /** `WITHIN n SECONDS`, `REPEATS n TIMES` or `START t'…' STOP t'…'`. */
-  private qualifier(): Qualifier {
-    const keyword = this.advance();
-    if (keyword.kind === 'WITHIN') {
-      const seconds = this.positiveCount('WITHIN', ['integer', 'float']);
-      const unit = this.expect('SECONDS', "'SECONDS'");
-      return { kind: 'within', seconds, start: keyword.start, end: unit.end };
-    }
-    if (keyword.kind === 'REPEATS') {
-      const times = this.positiveCount('REPEATS', ['integer']);
-      const unit = this.expect('TIMES', "'TIMES'");
-      return { kind: 'repeats', times, start: keyword.start, end: unit.end };
-    }
-    const startTime = this.qualifierTimestamp('START');
-    this.expect('STOP', "'STOP'");
-    const stopTime = this.qualifierTimestamp('STOP');
-    return { kind: 'start-stop', startTime, stopTime, start: keyword.start, end: stopTime.end };
-  }
-
-  /** The count of WITHIN or REPEATS: a positive number (REPEATS: a positive integer). */
-  private positiveCount(keyword: 'WITHIN' | 'REPEATS', accepted: readonly LiteralKind[]): number {
-    const token = this.current;
-    const what = keyword === 'WITHIN' ? 'a positive number of seconds' : 'a positive integer';
-    if (token.kind !== 'integer' && token.kind !== 'float') return this.fail([what]);
-    if (!accepted.includes(token.kind)) {
-      this.report([what], {
-        code: 'wrong-constant-type',
-        message: `${keyword} takes ${what}, found ${describeToken(token)}`,
-      });
-    } else if (token.text.startsWith('-') || Number(token.text) <= 0) {
-      this.report([what], {
-        code: 'qualifier-not-positive',
-        message: `${keyword} takes ${what}, found ${describeToken(token)}`,
-      });
-    }
-    this.advance();
-    return Number(token.text);
-  }
-
-  /**
-   * A timestamp constant t'…'. STIX 2.0 also takes a plain string holding a timestamp: its published grammar
-   * (cti-stix2-json-schemas, stix2.0 branch) has a string there, the reference implementation a t'…'.
-   */
-  private qualifierTimestamp(keyword: 'START' | 'STOP'): TimestampConstant {
-    const token = this.current;
-    if (token.kind === 'timestamp') {
-      this.advance();
-      return { kind: 'timestamp', value: token.value ?? '', start: token.start, end: token.end };
-    }
-    if (this.version === '2.0' && token.kind === 'string') {
-      const value = token.value ?? '';
-      if (!isValidTimestamp(value)) {
-        this.report(['a timestamp'], {
-          code: 'invalid-timestamp',
-          message: `'${value}' is not a valid timestamp`,
-        });
-      }
-      this.advance();
-      return { kind: 'timestamp', value, start: token.start, end: token.end };
-    }
-    if (token.kind === 'string') {
-      return this.fail(["a timestamp t'…'"], {
-        code: 'wrong-constant-type',
-        message: `${keyword} takes a timestamp t'…', found ${describeToken(token)}`,
-        hint: `Write ${keyword} t${token.text}.`,
-      });
-    }
-    return this.fail(["a timestamp t'…'"]);
-  }
-
-  // ── Constants ───────────────────────────────────────────────────────────────
-
-  private constant(operatorToken: Token, operator: ComparisonOperator): Constant {
-    const accepted =
-      operator === '=' || operator === '!='
-        ? PRIMITIVE
-        : operator === '<' || operator === '>' || operator === '<=' || operator === '>='
-          ? ORDERABLE
-          : STRING_ONLY;
-    return this.literal(accepted, `'${operatorToken.text}'`);
-  }
-
-  /** A constant of one of the `accepted` kinds; a constant of another kind is a 'wrong-constant-type' error. */
-  literal(accepted: readonly LiteralKind[], after: string): Constant {
-    const token = this.current;
-    if (isLiteralKind(token.kind) && accepted.includes(token.kind)) {
-      this.advance();
-      return constantOf(token, token.kind);
-    }
-    const expected =
-      accepted.length === 1
-        ? ['a string']
-        : accepted === ORDERABLE
-          ? ['a constant other than a boolean']
-          : ['a constant'];
-    if (isLiteralKind(token.kind)) {
-      return this.fail(expected, {
-        code: 'wrong-constant-type',
-        message: `${after} does not take ${describeLiteralKind(token.kind)}: expected ${expected.join(' or ')}, found ${describeToken(token)}`,
-      });
-    }
-    return this.fail(expected);
-  }
-
-  private setConstant(operatorToken: Token): SetConstant {
-    const open = this.current;
-    if (open.kind !== '(') {
-      const hint = isLiteralKind(open.kind) ? `IN takes a set in parentheses: IN (${open.text})` : undefined;
-      return this.fail(["'('"], {
-        code: isLiteralKind(open.kind) ? 'wrong-constant-type' : 'unexpected-token',
-        ...(hint === undefined ? {} : { hint }),
-      });
-    }
-    this.advance();
-    const values: Constant[] = [];
-    if (!this.at(')')) {
-      values.push(this.literal(PRIMITIVE, `'${operatorToken.text}'`));
-      while (this.eat(',') !== undefined) values.push(this.literal(PRIMITIVE, `'${operatorToken.text}'`));
-    }
-    const close = this.expectClosing(')', open, values.length === 0 ? ["')'", 'a constant'] : ["','", "')'"]);
-    if (values.length === 0)
-      this.warn('empty-set', { start: open.start, end: close.end }, 'the set is empty');
-    return { kind: 'set', values, start: open.start, end: close.end };
   }
 }
 
