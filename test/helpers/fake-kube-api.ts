@@ -11,57 +11,36 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
-import { parseTimestampNanos } from '../../src/sources/kube-logs/timestamp.js';
+import {
+  formatLine,
+  formatRfc3339Nano,
+  logKey,
+  logPath,
+  selectEntries,
+  timestampsOf,
+  type TimestampedResponse,
+  type LogEntry,
+  type LogRef,
+} from './fake-kube-logs.js';
+import {
+  containerStatus,
+  parseSelector,
+  podKey,
+  podPhase,
+  visible,
+  type ContainerState,
+  type FakePodInit,
+  type PodJson,
+  type Selector,
+} from './fake-kube-pods.js';
 
-export type ContainerState = 'waiting' | 'running' | 'terminated';
-
-export interface FakePodInit {
-  readonly name: string;
-  readonly namespace?: string;
-  readonly labels?: Readonly<Record<string, string>>;
-  /** Container names (default `['main']`). */
-  readonly containers?: readonly string[];
-  /** State of every container at creation (default `running`). */
-  readonly state?: ContainerState;
-}
-
-/** A container whose log is served. */
-export interface LogRef {
-  readonly namespace: string;
-  readonly pod: string;
-  readonly container: string;
-}
-
-export interface LogEntry {
-  /** RFC3339Nano, as the kubelet writes it (trailing zeros of the fraction trimmed). */
-  readonly time: string;
-  readonly text: string;
-}
+export type { ContainerState, FakePodInit, LogEntry, LogRef, PodJson };
 
 export interface RecordedRequest {
   readonly method: string;
   readonly path: string;
   readonly query: Readonly<Record<string, string>>;
   readonly authorization: string | undefined;
-}
-
-/** A pod as JSON, the way the API server sends it. */
-export interface PodJson {
-  apiVersion: 'v1';
-  kind: 'Pod';
-  metadata: {
-    name: string;
-    namespace: string;
-    uid: string;
-    resourceVersion: string;
-    labels: Record<string, string>;
-    creationTimestamp: string;
-  };
-  spec: { containers: { name: string; image: string }[] };
-  status: {
-    phase: string;
-    containerStatuses: { name: string; ready: boolean; restartCount: number; state: object }[];
-  };
 }
 
 interface HistoryEntry {
@@ -548,68 +527,6 @@ export class FakeKubeApi {
   }
 }
 
-type TimestampedResponse = ServerResponse & { timestamps?: boolean };
-
-function timestampsOf(response: ServerResponse): boolean {
-  return (response as TimestampedResponse).timestamps === true;
-}
-
-function podKey(pod: PodJson): string {
-  return `${pod.metadata.namespace}/${pod.metadata.name}`;
-}
-
-function logKey(ref: LogRef): string {
-  return `${ref.namespace}/${ref.pod}/${ref.container}`;
-}
-
-function logPath(ref: LogRef): string {
-  return `/api/v1/namespaces/${ref.namespace}/pods/${ref.pod}/log`;
-}
-
-function formatLine(entry: LogEntry, timestamps: boolean): string {
-  return timestamps ? `${entry.time} ${entry.text}\n` : `${entry.text}\n`;
-}
-
-/** The kubelet's selection: entries at or after `sinceTime` (inclusive, to the nanosecond), then the last `tailLines`. */
-function selectEntries(entries: readonly LogEntry[], query: Record<string, string>): LogEntry[] {
-  let selected = [...entries];
-  if (query.sinceTime !== undefined) {
-    const since = parseTimestampNanos(query.sinceTime);
-    if (since === undefined) throw new Error(`The fake API cannot read sinceTime=${query.sinceTime}.`);
-    selected = selected.filter((entry) => (parseTimestampNanos(entry.time) ?? 0n) >= since);
-  }
-  if (query.tailLines !== undefined)
-    selected = selected.slice(Math.max(0, selected.length - Number(query.tailLines)));
-  return selected;
-}
-
-function containerStatus(
-  name: string,
-  state: ContainerState,
-): PodJson['status']['containerStatuses'][number] {
-  const now = new Date().toISOString();
-  const states: Record<ContainerState, object> = {
-    waiting: { waiting: { reason: 'ContainerCreating' } },
-    running: { running: { startedAt: now } },
-    terminated: { terminated: { exitCode: 0, reason: 'Completed', finishedAt: now } },
-  };
-  return { name, ready: state === 'running', restartCount: 0, state: states[state] };
-}
-
-function podPhase(pod: PodJson): string {
-  const states = pod.status.containerStatuses.map((status) => status.state);
-  if (states.every((state) => 'terminated' in state)) return 'Succeeded';
-  if (states.some((state) => 'running' in state)) return 'Running';
-  return 'Pending';
-}
-
-function visible(pod: PodJson, namespace: string | undefined, selector: Selector): boolean {
-  return (
-    (namespace === undefined || pod.metadata.namespace === namespace) &&
-    matchesSelector(selector, pod.metadata.labels)
-  );
-}
-
 /** Sends one history entry as the watch sees it: entering the selection is ADDED, leaving it DELETED. */
 function sendChange(watch: OpenWatch, entry: HistoryEntry): void {
   const wasVisible = entry.before !== undefined && visible(entry.before, watch.namespace, watch.selector);
@@ -632,57 +549,4 @@ function sendStatus(response: ServerResponse, code: number, message: string): vo
   response.end(
     JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, code }),
   );
-}
-
-// ── label selectors ─────────────────────────────────────────────────────────
-
-/** One requirement of a label selector. */
-interface Requirement {
-  readonly key: string;
-  readonly operator: 'exists' | 'absent' | 'in' | 'notin';
-  readonly values: readonly string[];
-}
-type Selector = readonly Requirement[];
-
-/** Parses the label selector syntax the API server accepts (equality and set-based). */
-function parseSelector(text: string): Selector {
-  const terms = text
-    .split(/,(?![^(]*\))/)
-    .map((term) => term.trim())
-    .filter((term) => term !== '');
-  return terms.map((term): Requirement => {
-    const set = /^(\S+)\s+(in|notin)\s+\((.*)\)$/.exec(term);
-    if (set?.[1] !== undefined && set[3] !== undefined) {
-      const operator = set[2] === 'in' ? 'in' : 'notin';
-      return { key: set[1], operator, values: set[3].split(',').map((value) => value.trim()) };
-    }
-    const equality = /^([^!=\s]+)\s*(==|=|!=)\s*(\S*)$/.exec(term);
-    if (equality?.[1] !== undefined) {
-      return {
-        key: equality[1],
-        operator: equality[2] === '!=' ? 'notin' : 'in',
-        values: [equality[3] ?? ''],
-      };
-    }
-    if (term.startsWith('!')) return { key: term.slice(1), operator: 'absent', values: [] };
-    return { key: term, operator: 'exists', values: [] };
-  });
-}
-
-function matchesSelector(selector: Selector, labels: Readonly<Record<string, string>>): boolean {
-  return selector.every(({ key, operator, values }) => {
-    const value = labels[key];
-    if (operator === 'exists') return value !== undefined;
-    if (operator === 'absent') return value === undefined;
-    if (operator === 'in') return value !== undefined && values.includes(value);
-    return value === undefined || !values.includes(value);
-  });
-}
-
-/** Go's RFC3339Nano: UTC, the fraction's trailing zeros trimmed (and no fraction when it is zero). */
-export function formatRfc3339Nano(nanos: bigint): string {
-  const seconds = nanos / 1_000_000_000n;
-  const fraction = (nanos % 1_000_000_000n).toString().padStart(9, '0').replace(/0+$/, '');
-  const base = new Date(Number(seconds) * 1000).toISOString().slice(0, 19);
-  return fraction === '' ? `${base}Z` : `${base}.${fraction}Z`;
 }
