@@ -122,7 +122,7 @@ test('big integers in passed-through STIX are exact too', () => {
   assert.equal(process?.x_size, '98765432109876543210');
 });
 
-test('the observed-data id, computed on first read, is a plain property to JSON, spreads and key lists', () => {
+test('the observed-data id is a plain property to JSON, spreads and key lists, first after type and spec_version', () => {
   for (const name of ALL_FIXTURES) {
     for (const result of observeFixture(name)) {
       if (isSkip(result)) continue;
