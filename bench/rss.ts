@@ -3,12 +3,16 @@
  * correlation patterns loaded), measured in a process that holds nothing else:
  *
  *   node --import tsx bench/rss.ts [--events N] [--indicators N] [--heap-limit MiB] [--snapshot PATH]
+ *                                  [--through sources|loop] [--file PATH]
  *
  * This process writes the generated Tetragon lines to a temporary file, streaming, then starts a fresh
- * Node.js process (`--expose-gc`, plus `--max-old-space-size` with `--heap-limit`) that reads the file
- * with the sources' own LineSplitter and runs observe → engine → sightings over it, sampling
- * `process.memoryUsage()` every 10,000 events. It prints peak RSS, peak heapUsed, heapUsed after a forced
- * GC at the end (the live set), and the engine's and aggregator's counts. `--snapshot` also writes a
+ * Node.js process (`--expose-gc`, plus `--max-old-space-size` with `--heap-limit`) that runs
+ * observe → engine → sightings over the file, sampling `process.memoryUsage()` every 10,000 events.
+ * `--through sources` (the default) takes the daemon's path: a files source beside a quiet one (an idle
+ * audit webhook), merged, through runPipeline, which is where the leaks were; `--through loop` reads the
+ * file with the sources' LineSplitter straight into the bench loop of workload.ts. It prints peak RSS,
+ * peak heapUsed, heapUsed after a forced GC at the end (the live set), and the engine's and aggregator's
+ * counts. `--snapshot` also writes a
  * V8 heap snapshot at the end, before anything is released. `--file PATH` reuses a file of lines.
  */
 import { spawnSync } from 'node:child_process';
@@ -17,6 +21,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeHeapSnapshot } from 'node:v8';
+import { pino } from 'pino';
+import type { RawLine } from '../src/contracts.js';
+import { Engine, engineConfigSchema, type ActiveIndicator } from '../src/engine/index.js';
+import { createObserver } from '../src/observe/index.js';
+import { runPipeline } from '../src/pipeline.js';
+import { SightingAggregator, sightingsConfigSchema } from '../src/sightings/index.js';
+import { buildFilesSource } from '../src/sources/files/index.js';
+import type { Source } from '../src/sources/source.js';
 import { forEachFileLine, writeLinesFile } from './line-file.js';
 import { BenchPipeline, indicatorSet, mib, observeSample, tetragonLines } from './workload.js';
 
@@ -28,10 +40,14 @@ const { values } = parseArgs({
     'heap-limit': { type: 'string' },
     snapshot: { type: 'string' },
     file: { type: 'string' },
+    through: { type: 'string', default: 'sources' },
     /** Internal: this is the measuring process, reading `--file`. */
     measure: { type: 'boolean', default: false },
   },
 });
+if (values.through !== 'sources' && values.through !== 'loop') {
+  throw new Error(`--through is sources or loop, not ${values.through}`);
+}
 const events = Number(values.events);
 const indicatorCount = Number(values.indicators);
 const multiRate = Number(values['multi-rate']);
@@ -46,7 +62,105 @@ function forceGc(): void {
   globalThis.gc();
 }
 
-function measure(path: string): void {
+/** What one measured run did, whichever way the lines went through. */
+interface RunCounts {
+  readonly lines: number;
+  readonly matches: number;
+  readonly sightings: number;
+  readonly skipped: number;
+  readonly engine: Engine;
+  readonly aggregator: SightingAggregator;
+}
+
+/** The bench loop: each line of the file straight through observe → engine → sightings (workload.ts). */
+function throughLoop(path: string, indicators: readonly ActiveIndicator[], sample: () => void): RunCounts {
+  const pipeline = new BenchPipeline(indicators);
+  forEachFileLine(path, (text) => {
+    pipeline.push(text);
+    if (pipeline.lines % SAMPLE_EVERY === 0) sample();
+  });
+  pipeline.finish();
+  const skipped = Object.values(pipeline.observer.counters().skipped).reduce((sum, n) => sum + n, 0);
+  const { lines, matches, sightings, engine, aggregator } = pipeline;
+  return { lines, matches, sightings, skipped, engine, aggregator };
+}
+
+/**
+ * The daemon's own path: a files source (the sources' reader, batches) merged with a source that stays
+ * quiet until the file is read, as an idle audit webhook beside a busy tail does, through runPipeline.
+ */
+async function throughSources(
+  path: string,
+  indicators: readonly ActiveIndicator[],
+  sample: () => void,
+): Promise<RunCounts> {
+  const logger = pino({ enabled: false });
+  const files = buildFilesSource({ paths: [path] }, { logger });
+  let fileRead = (): void => undefined;
+  const read = new Promise<void>((resolve) => {
+    fileRead = resolve;
+  });
+  const file: Source = {
+    id: files.id,
+    batches: async function* () {
+      yield* files.batches();
+      fileRead();
+    },
+    commit: (origin) => {
+      files.commit(origin);
+    },
+    stop: () => files.stop(),
+  };
+  const quiet: Source = {
+    id: 'quiet',
+    batches: () => ({
+      [Symbol.asyncIterator]: () => ({
+        next: async (): Promise<IteratorResult<readonly RawLine[]>> => {
+          await read;
+          return { done: true, value: undefined };
+        },
+      }),
+    }),
+    commit: () => undefined,
+    stop: () => Promise.resolve(),
+  };
+  const engineConfig = engineConfigSchema.parse({});
+  const engine = new Engine(indicators, engineConfig);
+  const aggregator = new SightingAggregator(sightingsConfigSchema.parse({}), {
+    clusterName: 'bench',
+    reportOnOpen: false,
+  });
+  let observed = 0;
+  const stats = await runPipeline({
+    sources: [file, quiet],
+    observer: createObserver(),
+    engine: () => engine,
+    indicatorInfo: (id) => ({ id, name: 'bench' }),
+    aggregator,
+    outputs: [{ name: 'none', write: () => Promise.resolve(), close: () => Promise.resolve() }],
+    logger,
+    latenessMs: engineConfig.outOfOrderToleranceMs,
+    telemetry: {
+      observed: () => {
+        observed += 1;
+        if (observed % SAMPLE_EVERY === 0) sample();
+      },
+      skipped: () => undefined,
+      matched: () => undefined,
+    },
+  });
+  const skipped = Object.values(stats.skipped).reduce((sum, n) => sum + n, 0);
+  return {
+    lines: stats.lines,
+    matches: stats.matches,
+    sightings: stats.sightingUpdates,
+    skipped,
+    engine,
+    aggregator,
+  };
+}
+
+async function measure(path: string): Promise<void> {
   // The indicators, built before measuring; the sample they come from is garbage once they exist.
   const vocabularyLines: string[] = [];
   forEachFileLine(path, (text) => vocabularyLines.push(text), VOCABULARY_LINES);
@@ -54,39 +168,36 @@ function measure(path: string): void {
   vocabularyLines.length = 0;
   forceGc();
   const before = process.memoryUsage();
-  const pipeline = new BenchPipeline(indicators);
   let peakRss = before.rss;
   let peakHeap = before.heapUsed;
+  const sample = (): void => {
+    const usage = process.memoryUsage();
+    peakRss = Math.max(peakRss, usage.rss);
+    peakHeap = Math.max(peakHeap, usage.heapUsed);
+  };
   const start = performance.now();
-  forEachFileLine(path, (text) => {
-    pipeline.push(text);
-    if (pipeline.lines % SAMPLE_EVERY === 0) {
-      const usage = process.memoryUsage();
-      peakRss = Math.max(peakRss, usage.rss);
-      peakHeap = Math.max(peakHeap, usage.heapUsed);
-    }
-  });
-  pipeline.finish();
+  const run =
+    values.through === 'loop'
+      ? throughLoop(path, indicators, sample)
+      : await throughSources(path, indicators, sample);
   const seconds = (performance.now() - start) / 1000;
-  const end = process.memoryUsage();
-  peakRss = Math.max(peakRss, end.rss);
-  peakHeap = Math.max(peakHeap, end.heapUsed);
+  sample();
   if (values.snapshot !== undefined) writeHeapSnapshot(values.snapshot);
   forceGc();
   const live = process.memoryUsage();
-  const engine = pipeline.engine.stats();
-  const sightings = pipeline.aggregator.stats();
-  const counters = pipeline.observer.counters();
-  const skipped = Object.values(counters.skipped).reduce((sum, n) => sum + n, 0);
+  const engine = run.engine.stats();
+  const sightings = run.aggregator.stats();
   const peakOrMax = Math.max(peakRss, process.resourceUsage().maxRSS * 1024);
   const limit =
     values['heap-limit'] === undefined
       ? 'default heap limit'
       : `--max-old-space-size=${values['heap-limit']}`;
+  const route =
+    values.through === 'loop' ? 'bench loop' : 'files source beside a quiet one, merged, through runPipeline';
   console.log(
     [
-      `${pipeline.lines} events (${skipped} skipped), ${indicators.length} indicators (${multiRate * 100}% multi-observation), node ${process.version}, ${limit}`,
-      `${Math.round(pipeline.lines / seconds)} events/s, ${pipeline.matches} matches, ${pipeline.sightings} sightings`,
+      `${run.lines} events (${run.skipped} skipped), ${indicators.length} indicators (${multiRate * 100}% multi-observation), ${route}, node ${process.version}, ${limit}`,
+      `${Math.round(run.lines / seconds)} events/s, ${run.matches} matches, ${run.sightings} sightings`,
       `RSS: ${mib(before.rss)} before the stream, peak ${mib(peakRss)} (sampled every ${SAMPLE_EVERY} events and at the end; OS maxRSS ${mib(process.resourceUsage().maxRSS * 1024)})`,
       `heapUsed: ${mib(before.heapUsed)} before the stream, peak ${mib(peakHeap)}, ${mib(live.heapUsed)} after a forced GC at the end (heapTotal ${mib(live.heapTotal)}, external ${mib(live.external)}, arrayBuffers ${mib(live.arrayBuffers)})`,
       `engine: ${engine.partial} partial kept, ${engine.evictions} evictions, ${engine.truncatedMatches} truncated matches, ${engine.evaluations} evaluations`,
@@ -118,6 +229,8 @@ function main(): void {
       String(indicatorCount),
       '--multi-rate',
       String(multiRate),
+      '--through',
+      values.through,
     ];
     if (values['heap-limit'] !== undefined) args.push('--heap-limit', values['heap-limit']);
     if (values.snapshot !== undefined) args.push('--snapshot', values.snapshot);
@@ -135,7 +248,7 @@ function main(): void {
 
 if (values.measure) {
   if (values.file === undefined) throw new Error('--measure needs --file');
-  measure(values.file);
+  await measure(values.file);
 } else {
   main();
 }
