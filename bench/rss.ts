@@ -147,6 +147,8 @@ async function throughSources(
       },
       skipped: () => undefined,
       matched: () => undefined,
+      replayed: () => undefined,
+      stateSaveFailed: () => undefined,
     },
   });
   const skipped = Object.values(stats.skipped).reduce((sum, n) => sum + n, 0);

@@ -43,6 +43,10 @@ export interface PipelineTelemetry {
   observed(observation: Observation): void;
   skipped(skip: Skip): void;
   matched(match: Match): void;
+  /** A line the restored state already holds, dropped (see `LINES_REPLAYED`). */
+  replayed(origin: Origin): void;
+  /** The pipeline state could not be saved (see `STATE_SAVE_FAILED`). */
+  stateSaveFailed(): void;
 }
 
 export interface PipelineStats {
@@ -120,6 +124,7 @@ export async function runPipeline(parts: PipelineParts, signal?: AbortSignal): P
       return true;
     } catch (error) {
       stats.stateSaveFailures += 1;
+      parts.telemetry?.stateSaveFailed();
       parts.logger.error(
         { code: 'STATE_SAVE_FAILED', failures: stats.stateSaveFailures, error: describe(error) },
         'Could not save the pipeline state; source positions stay where they were until a save succeeds.',
@@ -189,6 +194,7 @@ export async function runPipeline(parts: PipelineParts, signal?: AbortSignal): P
       stats.lines += 1;
       if (state?.positions.isReplay(line.origin) === true) {
         stats.replayed += 1;
+        parts.telemetry?.replayed(line.origin);
         continue;
       }
       for (const result of parts.observer.observeAll(line)) {

@@ -1,6 +1,6 @@
 /** Every metric of the daemon, in one place, with the hooks that keep them up to date. */
 import type { Logger } from 'pino';
-import type { Match, Observation, SightingUpdate, Skip } from '../contracts.js';
+import type { Match, Observation, Origin, SightingUpdate, Skip } from '../contracts.js';
 import type { Engine } from '../engine/index.js';
 import { isNeo4jOutput, type Neo4jOutput } from '../outputs/neo4j.js';
 import type { Output } from '../outputs/output.js';
@@ -183,6 +183,8 @@ export class DaemonMetrics {
   readonly sourceDropped: Metric;
   readonly events: Metric;
   readonly skipped: Metric;
+  readonly replayed: Metric;
+  readonly stateSaveFailures: Metric;
   readonly matches: Metric;
   readonly sightings: Metric;
   readonly sightingUpdates: Metric;
@@ -220,6 +222,16 @@ export class DaemonMetrics {
       ['source', 'reason'],
     );
     this.matches = r.counter('matcher_matches_total', 'Indicator matches, by indicator.', ['indicator']);
+    this.replayed = r.counter(
+      'matcher_lines_replayed_total',
+      'Lines read again after a restart that the restored pipeline state already holds, dropped, by source.',
+      ['source'],
+    );
+    this.stateSaveFailures = r.counter(
+      'matcher_state_save_failures_total',
+      'Saves of the pipeline state that failed (sources do not commit until one succeeds).',
+      [],
+    );
     this.sightings = r.counter('matcher_sightings_total', 'Sightings opened, by indicator.', ['indicator']);
     this.sightingUpdates = r.counter(
       'matcher_sighting_updates_total',
@@ -274,6 +286,12 @@ export class DaemonMetrics {
       },
       matched: (match: Match) => {
         this.matches.inc({ indicator: match.indicatorId });
+      },
+      replayed: (origin: Origin) => {
+        this.replayed.inc({ source: origin.source });
+      },
+      stateSaveFailed: () => {
+        this.stateSaveFailures.inc();
       },
     };
   }

@@ -192,3 +192,15 @@ test('the aggregator’s open and evicted sightings reach /metrics', () => {
   assert.equal(sampleValue(samples, 'matcher_sightings_open'), 2);
   assert.equal(sampleValue(samples, 'matcher_sightings_evicted_total'), 1);
 });
+
+test('lines dropped as replays and failed state saves reach /metrics', () => {
+  const metrics = new DaemonMetrics(new MetricsRegistry());
+  const telemetry = metrics.pipelineTelemetry();
+  for (const offset of [10, 20, 30]) telemetry.replayed({ source: 'tail:/a', fingerprint: 'f', offset });
+  telemetry.replayed({ source: 'tail:/b', fingerprint: 'g', offset: 10 });
+  telemetry.stateSaveFailed();
+  const samples = parseExposition(metrics.registry.render());
+  assert.equal(sampleValue(samples, 'matcher_lines_replayed_total', { source: 'tail:/a' }), 3);
+  assert.equal(sampleValue(samples, 'matcher_lines_replayed_total', { source: 'tail:/b' }), 1);
+  assert.equal(sampleValue(samples, 'matcher_state_save_failures_total'), 1);
+});

@@ -79,8 +79,10 @@ async function run(
   batches: readonly RawLine[][],
   events: string[],
   persistence: PipelineStatePersistence | undefined,
-): Promise<{ stats: PipelineStats; observed: number[]; log: string }> {
+): Promise<{ stats: PipelineStats; observed: number[]; log: string; reported: string[] }> {
   const observed: number[] = [];
+  /** What the pipeline told its telemetry of replays and failed saves. */
+  const reported: string[] = [];
   const logStream = new PassThrough();
   let log = '';
   logStream.on('data', (chunk: Buffer) => (log += chunk.toString('utf8')));
@@ -104,9 +106,16 @@ async function run(
     outputs: [],
     logger: pino(logStream),
     latenessMs: 5_000,
+    telemetry: {
+      observed: () => undefined,
+      skipped: () => undefined,
+      matched: () => undefined,
+      replayed: (origin) => reported.push(`replayed ${String(origin.offset)}`),
+      stateSaveFailed: () => reported.push('save failed'),
+    },
     ...(persistence === undefined ? {} : { state: persistence }),
   });
-  return { stats, observed, log };
+  return { stats, observed, log, reported };
 }
 
 const engine = new Engine([shell], engineConfigSchema.parse({}));
@@ -114,10 +123,11 @@ const engine = new Engine([shell], engineConfigSchema.parse({}));
 test('the state is saved before sources commit; when a save fails no source commits, and reading goes on', async () => {
   const events: string[] = [];
   const persistence = state(events, { failures: 1 });
-  const { stats, observed, log } = await run([[line(1), line(2)], [line(3)]], events, persistence);
+  const { stats, observed, log, reported } = await run([[line(1), line(2)], [line(3)]], events, persistence);
   assert.deepEqual(observed, [1, 2, 3]);
   assert.deepEqual(events, ['save failed', 'save 30', 'commit 30']);
   assert.equal(stats.stateSaveFailures, 1);
+  assert.deepEqual(reported, ['save failed']);
   assert.match(log, /"code":"STATE_SAVE_FAILED".*"error":"disk full"/);
 });
 
@@ -126,9 +136,14 @@ test('lines the restored state already holds are dropped and counted; the rest a
   const persistence = state(events, {
     restored: { positions: [{ source: 'tail:/x', files: [{ fingerprint: 'f1', offset: 20 }] }] },
   });
-  const { stats, observed, log } = await run([[line(1), line(2), line(3)], [line(4)]], events, persistence);
+  const { stats, observed, log, reported } = await run(
+    [[line(1), line(2), line(3)], [line(4)]],
+    events,
+    persistence,
+  );
   assert.deepEqual(observed, [3, 4]);
   assert.equal(stats.replayed, 2);
+  assert.deepEqual(reported, ['replayed 10', 'replayed 20']);
   assert.equal(stats.lines, 4);
   assert.deepEqual(events, ['save 30', 'commit 30', 'save 40', 'commit 40']);
   assert.match(log, /"code":"LINES_REPLAYED","lines":2,"total":2/);
