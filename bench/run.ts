@@ -23,6 +23,9 @@ const { values } = parseArgs({
     'rss-events': { type: 'string', default: '1000000' },
     reference: { type: 'boolean', default: false },
     'only-reference': { type: 'boolean', default: false },
+    /** Internal: measure one pass (`bare` or an indicator count) over `--file`, in this fresh process. */
+    pass: { type: 'string' },
+    file: { type: 'string' },
   },
 });
 const events = Number(values.events);
@@ -52,31 +55,70 @@ function firstLines(path: string, count: number): string[] {
   return lines;
 }
 
+interface PassResult {
+  readonly eventsPerSecond: number;
+  readonly matches: number;
+  readonly sightings: number;
+  readonly evictions: number;
+  readonly maxRss: number;
+}
+
+/** One measured pass, in this process (started for it alone): the bare loop, or the pipeline with `count` indicators. */
+function measurePass(path: string, pass: string): PassResult {
+  if (pass === 'bare') {
+    const eventsPerSecond = bareParse(path);
+    return { eventsPerSecond, matches: 0, sightings: 0, evictions: 0, maxRss: maxRss() };
+  }
+  const indicators = indicatorSet(Number(pass), observeSample(firstLines(path, WARM_UP_LINES)), 0.1);
+  const warmUp = new BenchPipeline(indicators);
+  forEachFileLine(
+    path,
+    (text) => {
+      warmUp.push(text);
+    },
+    WARM_UP_LINES,
+  );
+  const pipeline = new BenchPipeline(indicators);
+  const start = performance.now();
+  forEachFileLine(path, (text) => {
+    pipeline.push(text);
+  });
+  pipeline.finish();
+  return {
+    eventsPerSecond: rate(pipeline.lines, performance.now() - start),
+    matches: pipeline.matches,
+    sightings: pipeline.sightings,
+    evictions: pipeline.engine.stats().evictions,
+    maxRss: maxRss(),
+  };
+}
+
+function maxRss(): number {
+  return process.resourceUsage().maxRSS * 1024;
+}
+
+/**
+ * Each pass in a Node.js process of its own, as a daemon runs: no heap left over from generating the lines
+ * or from the indicator sets measured before it.
+ */
+function spawnPass(path: string, pass: string): PassResult {
+  const child = spawnSync(
+    process.execPath,
+    [...process.execArgv, import.meta.filename, '--pass', pass, '--file', path],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  if (child.status !== 0) throw new Error(`the ${pass} pass failed: ${child.signal ?? String(child.status)}`);
+  return JSON.parse(child.stdout) as PassResult;
+}
+
 function throughput(path: string): void {
-  const sample = observeSample(firstLines(path, WARM_UP_LINES));
-  const bare = bareParse(path);
+  const bare = spawnPass(path, 'bare').eventsPerSecond;
   console.log(`bare read + JSON.parse loop: ${bare} events/s`);
   console.log('indicators | pipeline events/s | ratio to bare | matches | sightings | evictions | peak RSS');
   for (const count of [0, 1, 100, 1_000, 10_000]) {
-    const indicators = indicatorSet(count, sample, 0.1);
-    const warmUp = new BenchPipeline(indicators);
-    forEachFileLine(
-      path,
-      (text) => {
-        warmUp.push(text);
-      },
-      WARM_UP_LINES,
-    );
-    const pipeline = new BenchPipeline(indicators);
-    const start = performance.now();
-    forEachFileLine(path, (text) => {
-      pipeline.push(text);
-    });
-    pipeline.finish();
-    const eventsPerSecond = rate(pipeline.lines, performance.now() - start);
-    const stats = pipeline.engine.stats();
+    const run = spawnPass(path, String(count));
     console.log(
-      `${String(count).padStart(10)} | ${String(eventsPerSecond).padStart(17)} | ${(eventsPerSecond / bare).toFixed(2).padStart(13)} | ${String(pipeline.matches).padStart(7)} | ${String(pipeline.sightings).padStart(9)} | ${String(stats.evictions).padStart(9)} | ${mib(process.resourceUsage().maxRSS * 1024)}`,
+      `${String(count).padStart(10)} | ${String(run.eventsPerSecond).padStart(17)} | ${(run.eventsPerSecond / bare).toFixed(2).padStart(13)} | ${String(run.matches).padStart(7)} | ${String(run.sightings).padStart(9)} | ${String(run.evictions).padStart(9)} | ${mib(run.maxRss)}`,
     );
   }
 }
@@ -113,4 +155,9 @@ function main(): void {
   }
 }
 
-main();
+if (values.pass !== undefined) {
+  if (values.file === undefined) throw new Error('--pass needs --file');
+  console.log(JSON.stringify(measurePass(values.file, values.pass)));
+} else {
+  main();
+}
