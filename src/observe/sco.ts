@@ -15,6 +15,9 @@ export function put(target: Record<string, unknown>, key: string, value: unknown
 /**
  * Objects that only depend on their value (files, directories, addresses, accounts) recur in almost
  * every event; caching them saves the hashing. Cleared whole when full: simple, and bounded.
+ *
+ * What is shared between events is frozen, and only that: the engine remembers what it found in a frozen
+ * object (a WeakMap keyed by it), which pays for objects that recur and costs for those made per event.
  */
 class ValueCache<V> {
   private readonly entries = new Map<string, V>();
@@ -28,6 +31,10 @@ class ValueCache<V> {
     }
     return value;
   }
+}
+
+function frozen<T extends object>(value: T): T {
+  return Object.freeze(value);
 }
 
 const fileCache = new ValueCache<readonly StixObject[]>(20_000);
@@ -45,12 +52,12 @@ function sco(
   properties: Record<string, unknown>,
   idContributing: Record<string, unknown>,
 ): StixObject {
-  return Object.freeze({
+  return {
     type,
     spec_version: '2.1',
     id: deterministicId(type, idContributing),
     ...properties,
-  });
+  };
 }
 
 function directoryObject(path: string): StixObject {
@@ -136,7 +143,7 @@ export class ScoSet {
   /** A `file` and its `directory`; returns the file id (the directory id for a path ending in `/`). */
   file(path: string): string | undefined {
     if (path === '') return undefined;
-    const objects = fileCache.get(path, () => fileObjects(path));
+    const objects = fileCache.get(path, () => fileObjects(path).map(frozen));
     for (const object of objects) this.objects.set(object.id, object);
     return objects[0]?.id;
   }
@@ -151,7 +158,7 @@ export class ScoSet {
         put(properties, 'user_id', userId);
         put(properties, 'account_login', accountLogin);
         put(properties, 'account_type', accountType);
-        return sco('user-account', properties, properties);
+        return frozen(sco('user-account', properties, properties));
       }),
     );
   }
@@ -159,7 +166,7 @@ export class ScoSet {
   /** An `ipv4-addr` or `ipv6-addr` (by the presence of a colon). */
   address(value: string): string {
     const type = value.includes(':') ? 'ipv6-addr' : 'ipv4-addr';
-    return this.add(valueCache.get(`${type}\u0000${value}`, () => sco(type, { value }, { value })));
+    return this.add(valueCache.get(`${type}\u0000${value}`, () => frozen(sco(type, { value }, { value }))));
   }
 
   /** A `network-traffic`; not cached: one end is usually an ephemeral port, so connections rarely recur. */
@@ -195,7 +202,7 @@ export class ScoSet {
 
   /** An SCO of a custom type whose id the caller derived. */
   custom(type: string, id: string, properties: Record<string, unknown>): string {
-    return this.add(Object.freeze({ type, spec_version: '2.1', id, ...properties }));
+    return this.add({ type, spec_version: '2.1', id, ...properties });
   }
 
   /**
