@@ -5,15 +5,15 @@
  *   node --import tsx bench/rss.ts [--events N] [--indicators N] [--heap-limit MiB] [--snapshot PATH]
  *                                  [--through sources|loop] [--file PATH]
  *
- * This process writes the generated Tetragon lines to a temporary file, streaming, then starts a fresh
- * Node.js process (`--expose-gc`, plus `--max-old-space-size` with `--heap-limit`) that runs
+ * This process writes the generated Tetragon lines to a temporary file, streaming, and the generated
+ * indicators to a bundle file (see writeIndicatorBundle for why not in the measuring process), then starts a
+ * fresh Node.js process (`--expose-gc`, plus `--max-old-space-size` with `--heap-limit`) that runs
  * observe → engine → sightings over the file, sampling `process.memoryUsage()` every 10,000 events.
  * `--through sources` (the default) takes the daemon's path: a files source beside a quiet one (an idle
  * audit webhook), merged, through runPipeline, which is where the leaks were; `--through loop` reads the
  * file with the sources' LineSplitter straight into the bench loop of workload.ts. It prints peak RSS,
  * peak heapUsed, heapUsed after a forced GC at the end (the live set), and the engine's and aggregator's
- * counts. `--snapshot` also writes a
- * V8 heap snapshot at the end, before anything is released. `--file PATH` reuses a file of lines.
+ * counts. `--snapshot` also writes a V8 heap snapshot at the end, before anything is released. `--file PATH` reuses a file of lines.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -30,7 +30,14 @@ import { SightingAggregator, sightingsConfigSchema } from '../src/sightings/inde
 import { buildFilesSource } from '../src/sources/files/index.js';
 import type { Source } from '../src/sources/source.js';
 import { forEachFileLine, writeLinesFile } from './line-file.js';
-import { BenchPipeline, indicatorSet, mib, observeSample, tetragonLines } from './workload.js';
+import {
+  BenchPipeline,
+  loadIndicators,
+  mib,
+  observeSample,
+  tetragonLines,
+  writeIndicatorBundle,
+} from './workload.js';
 
 const { values } = parseArgs({
   options: {
@@ -41,8 +48,8 @@ const { values } = parseArgs({
     snapshot: { type: 'string' },
     file: { type: 'string' },
     through: { type: 'string', default: 'sources' },
-    /** Internal: this is the measuring process, reading `--file`. */
-    measure: { type: 'boolean', default: false },
+    /** Internal: this is the measuring process, reading `--file` with the indicators of this bundle file. */
+    measure: { type: 'string' },
   },
 });
 if (values.through !== 'sources' && values.through !== 'loop') {
@@ -162,12 +169,8 @@ async function throughSources(
   };
 }
 
-async function measure(path: string): Promise<void> {
-  // The indicators, built before measuring; the sample they come from is garbage once they exist.
-  const vocabularyLines: string[] = [];
-  forEachFileLine(path, (text) => vocabularyLines.push(text), VOCABULARY_LINES);
-  const indicators = indicatorSet(indicatorCount, observeSample(vocabularyLines), multiRate);
-  vocabularyLines.length = 0;
+async function measure(path: string, indicatorFile: string): Promise<void> {
+  const indicators = await loadIndicators(indicatorFile);
   forceGc();
   const before = process.memoryUsage();
   let peakRss = before.rss;
@@ -221,10 +224,16 @@ function main(): void {
         `wrote ${events} Tetragon lines to ${path} in ${((performance.now() - start) / 1000).toFixed(0)} s`,
       );
     }
+    // The indicators are generated here, not in the measuring process (see writeIndicatorBundle).
+    const vocabularyLines: string[] = [];
+    forEachFileLine(path, (text) => vocabularyLines.push(text), VOCABULARY_LINES);
+    const indicatorFile = join(dir, 'indicators.json');
+    writeIndicatorBundle(indicatorFile, indicatorCount, observeSample(vocabularyLines), multiRate);
     const nodeOptions = [...process.execArgv, '--expose-gc'];
     if (values['heap-limit'] !== undefined) nodeOptions.push(`--max-old-space-size=${values['heap-limit']}`);
     const args = [
       '--measure',
+      indicatorFile,
       '--file',
       path,
       '--indicators',
@@ -248,9 +257,9 @@ function main(): void {
   }
 }
 
-if (values.measure) {
+if (values.measure !== undefined) {
   if (values.file === undefined) throw new Error('--measure needs --file');
-  await measure(values.file);
+  await measure(values.file, values.measure);
 } else {
   main();
 }

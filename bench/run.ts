@@ -15,7 +15,15 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { forEachFileLine, writeLinesFile } from './line-file.js';
 import { runReference } from './reference.js';
-import { BenchPipeline, indicatorSet, mib, observeSample, tetragonLines } from './workload.js';
+import {
+  BenchPipeline,
+  indicatorSet,
+  loadIndicators,
+  mib,
+  observeSample,
+  tetragonLines,
+  writeIndicatorBundle,
+} from './workload.js';
 
 const { values } = parseArgs({
   options: {
@@ -26,6 +34,7 @@ const { values } = parseArgs({
     /** Internal: measure one pass (`bare` or an indicator count) over `--file`, in this fresh process. */
     pass: { type: 'string' },
     file: { type: 'string' },
+    indicators: { type: 'string' },
   },
 });
 const events = Number(values.events);
@@ -63,13 +72,16 @@ interface PassResult {
   readonly maxRss: number;
 }
 
-/** One measured pass, in this process (started for it alone): the bare loop, or the pipeline with `count` indicators. */
-function measurePass(path: string, pass: string): PassResult {
-  if (pass === 'bare') {
+/**
+ * One measured pass, in this process (started for it alone): the bare loop, or the pipeline with the
+ * indicators of the bundle file `indicatorFile`.
+ */
+async function measurePass(path: string, indicatorFile: string | undefined): Promise<PassResult> {
+  if (indicatorFile === undefined) {
     const eventsPerSecond = bareParse(path);
     return { eventsPerSecond, matches: 0, sightings: 0, evictions: 0, maxRss: maxRss() };
   }
-  const indicators = indicatorSet(Number(pass), observeSample(firstLines(path, WARM_UP_LINES)), 0.1);
+  const indicators = await loadIndicators(indicatorFile);
   const warmUp = new BenchPipeline(indicators);
   forEachFileLine(
     path,
@@ -101,22 +113,26 @@ function maxRss(): number {
  * Each pass in a Node.js process of its own, as a daemon runs: no heap left over from generating the lines
  * or from the indicator sets measured before it.
  */
-function spawnPass(path: string, pass: string): PassResult {
+function spawnPass(path: string, pass: string, indicatorFile?: string): PassResult {
+  const indicatorArgs = indicatorFile === undefined ? [] : ['--indicators', indicatorFile];
   const child = spawnSync(
     process.execPath,
-    [...process.execArgv, import.meta.filename, '--pass', pass, '--file', path],
+    [...process.execArgv, import.meta.filename, '--pass', pass, '--file', path, ...indicatorArgs],
     { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
   );
   if (child.status !== 0) throw new Error(`the ${pass} pass failed: ${child.signal ?? String(child.status)}`);
   return JSON.parse(child.stdout) as PassResult;
 }
 
-function throughput(path: string): void {
+function throughput(path: string, dir: string): void {
+  const sample = observeSample(firstLines(path, WARM_UP_LINES));
   const bare = spawnPass(path, 'bare').eventsPerSecond;
   console.log(`bare read + JSON.parse loop: ${bare} events/s`);
   console.log('indicators | pipeline events/s | ratio to bare | matches | sightings | evictions | peak RSS');
   for (const count of [0, 1, 100, 1_000, 10_000]) {
-    const run = spawnPass(path, String(count));
+    const indicatorFile = join(dir, `indicators-${String(count)}.json`);
+    writeIndicatorBundle(indicatorFile, count, sample, 0.1);
+    const run = spawnPass(path, String(count), indicatorFile);
     console.log(
       `${String(count).padStart(10)} | ${String(run.eventsPerSecond).padStart(17)} | ${(run.eventsPerSecond / bare).toFixed(2).padStart(13)} | ${String(run.matches).padStart(7)} | ${String(run.sightings).padStart(9)} | ${String(run.evictions).padStart(9)} | ${mib(run.maxRss)}`,
     );
@@ -143,7 +159,7 @@ function main(): void {
     const path = join(dir, 'tetragon.log');
     writeLinesFile(path, tetragonLines(events));
     if (!values['only-reference']) {
-      throughput(path);
+      throughput(path, dir);
       if (rssEvents > 0) rssRun();
     }
     if (values.reference || values['only-reference']) {
@@ -157,7 +173,7 @@ function main(): void {
 
 if (values.pass !== undefined) {
   if (values.file === undefined) throw new Error('--pass needs --file');
-  console.log(JSON.stringify(measurePass(values.file, values.pass)));
+  console.log(JSON.stringify(await measurePass(values.file, values.indicators)));
 } else {
   main();
 }
