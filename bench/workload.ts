@@ -26,15 +26,7 @@ export function* tetragonLines(count: number): Generator<string> {
 }
 
 /** The observations of some lines (skips left out): what `indicatorSet` draws its values from. */
-export function observeSample(lines: Iterable<string>): Observation[] {
-  const observer = createObserver();
-  const sample: Observation[] = [];
-  for (const text of lines) {
-    const result = observer.observe({ text, origin: { source: 'bench' } });
-    if (!isSkip(result)) sample.push(result);
-  }
-  return sample;
-}
+export { observeAll as observeSample } from '../test/engine/engine-runs.js';
 
 /** `count` generated indicators (STIX objects), a share `multiRate` of them multi-observation patterns. */
 function generatedIndicators(count: number, sample: readonly Observation[], multiRate: number) {
