@@ -17,6 +17,9 @@ import type { DaemonMetrics } from './telemetry.js';
 
 export type RefreshResult = 'changed' | 'unchanged' | 'failed';
 
+/** Index warnings logged one by one per load; the rest are counted in one line (thousands would drown the log). */
+const INDEX_WARNINGS_LOGGED_PER_LOAD = 20;
+
 type Compiled = ActiveIndicator | IndicatorRejection | { readonly id: string; readonly reason: 'expired' };
 
 /** Everything that decides how an indicator runs; a change to any of it is a new version. */
@@ -137,15 +140,34 @@ export class LiveIndicators {
     // Unchanged indicators keep their partial matches across the swap.
     this.current = this.current.withIndicators(active);
     this.logChange(previous, next, active.length);
-    // Once per indicator version: a [ … ] that meets every event of its type, or that never matches.
+    this.logIndexWarnings();
+    return 'changed';
+  }
+
+  /**
+   * Once per indicator version: a [ … ] that meets every event of its type, or that never matches. A
+   * large threat database can hold thousands: past the first few, one line counts the rest by reason.
+   */
+  private logIndexWarnings(): void {
+    const unlogged = new Map<string, number>();
+    let logged = 0;
     for (const { indicatorId: id, code: reason, leaf, comparison, message } of this.current.warnings) {
       const key = `index:${id}:${reason}:${leaf}:${comparison}`;
       if (this.reported.has(key)) continue;
       this.reported.add(key);
+      if (logged >= INDEX_WARNINGS_LOGGED_PER_LOAD) {
+        unlogged.set(reason, (unlogged.get(reason) ?? 0) + 1);
+        continue;
+      }
+      logged += 1;
       const fields = { code: 'INDICATOR_INDEX_WARNING', id, reason, comparison, detail: message };
       this.logger.warn(fields, 'Indicator runs, but part of its pattern cannot be indexed or never matches.');
     }
-    return 'changed';
+    if (unlogged.size === 0) return;
+    this.logger.warn(
+      { code: 'INDICATOR_INDEX_WARNINGS_MORE', byReason: Object.fromEntries(unlogged) },
+      "More index warnings, counted by reason, not logged one by one; `matcher check '<pattern>'` shows a pattern's.",
+    );
   }
 
   /** An indicator past its valid_until leaves the set (the engine would skip it anyway, by event time). */

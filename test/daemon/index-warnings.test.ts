@@ -66,3 +66,27 @@ test('index warnings are logged once per indicator version when a set is loaded'
   assert.equal(await live.refresh(), 'unchanged');
   assert.equal(warnings().length, 2);
 });
+
+test('past the first 20 index warnings of a load, one line counts the rest by reason', async () => {
+  // 25 range comparisons (unindexable) and 3 patterns that never match, each its own indicator.
+  const ranged = Array.from({ length: 25 }, (_, i) => indicator(100 + i, `[file:size > ${i}]`));
+  const never = Array.from({ length: 3 }, (_, i) =>
+    indicator(200 + i, `[file:name = 'a${i}' AND process:pid = 4]`),
+  );
+  const { logger, events } = memoryLogger();
+  const live = new LiveIndicators(
+    providerOf({ current: [...ranged, ...never] }),
+    engineConfigSchema.parse({}),
+    logger,
+    new DaemonMetrics(new MetricsRegistry()),
+  );
+  assert.equal(await live.refresh(), 'changed');
+  const single = events().filter((e) => e.code === 'INDICATOR_INDEX_WARNING');
+  const more = events().filter((e) => e.code === 'INDICATOR_INDEX_WARNINGS_MORE');
+  assert.equal(single.length, 20);
+  assert.equal(more.length, 1);
+  const byReason = (more[0]?.byReason ?? {}) as Record<string, number>;
+  const counted = Object.values(byReason).reduce((sum, n) => sum + n, 0);
+  assert.equal(single.length + counted, 28, 'every warning logged or counted, none twice');
+  for (const reason of Object.keys(byReason)) assert.match(reason, /^(unindexed-comparison|never-matches)$/);
+});
