@@ -13,6 +13,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { z } from 'zod';
 import { forEachFileLine, writeLinesFile } from './line-file.js';
 import { runReference } from './reference.js';
 import {
@@ -64,13 +65,15 @@ function firstLines(path: string, count: number): string[] {
   return lines;
 }
 
-interface PassResult {
-  readonly eventsPerSecond: number;
-  readonly matches: number;
-  readonly sightings: number;
-  readonly evictions: number;
-  readonly maxRss: number;
-}
+/** What a measuring process prints: one JSON line. */
+const passResultSchema = z.strictObject({
+  eventsPerSecond: z.number(),
+  matches: z.number(),
+  sightings: z.number(),
+  evictions: z.number(),
+  maxRss: z.number(),
+});
+type PassResult = z.infer<typeof passResultSchema>;
 
 /**
  * One measured pass, in this process (started for it alone): the bare loop, or the pipeline with the
@@ -121,7 +124,7 @@ function spawnPass(path: string, pass: string, indicatorFile?: string): PassResu
     { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
   );
   if (child.status !== 0) throw new Error(`the ${pass} pass failed: ${child.signal ?? String(child.status)}`);
-  return JSON.parse(child.stdout) as PassResult;
+  return passResultSchema.parse(JSON.parse(child.stdout));
 }
 
 function throughput(path: string, dir: string): void {
