@@ -40,7 +40,7 @@ interface PathTable<T> {
   readonly prefixes: TextTrie<Slot<T>>;
   readonly suffixes: TextTrie<Slot<T>>;
   /** By family, then prefix length, then the network's address shifted to that length. */
-  readonly networks: Map<4 | 6, Map<number, Map<bigint, Slot<T>[]>>>;
+  readonly networks: Map<4 | 6, Map<number, Map<NetworkKey, Slot<T>[]>>>;
 }
 
 /**
@@ -230,20 +230,42 @@ function emptyPathTable<T>(): PathTable<T> {
 }
 
 /**
+ * The key a network is filed under at one prefix length: its address shifted right to that many bits.
+ * An IPv4 address is a number, so that a lookup, which tries every prefix length present (up to 33), does
+ * its arithmetic in doubles (exact below 2^53) and allocates nothing; an IPv6 address needs a bigint.
+ */
+type NetworkKey = number | bigint;
+
+interface ParsedAddress {
+  readonly network: IpNetwork;
+  /** The IPv4 address as a number; undefined for IPv6. */
+  readonly ipv4: number | undefined;
+}
+
+function networkKey(family: 4 | 6, address: bigint | number, prefix: number): NetworkKey {
+  if (family === 4) return Math.floor(Number(address) / 2 ** (32 - prefix));
+  return BigInt(address) >> BigInt(128 - prefix);
+}
+
+/**
  * Addresses recur event after event (a pod talks to the same few peers): each text is parsed once and
- * remembered, so the lookup allocates no big integers. Cleared whole when full: simple, and bounded.
+ * remembered. Cleared whole when full: simple, and bounded.
  */
 class NetworkMemo {
-  private readonly parsed = new Map<string, IpNetwork | null>();
+  private readonly parsed = new Map<string, ParsedAddress | null>();
   constructor(private readonly capacity = 10_000) {}
-  get(text: string): IpNetwork | undefined {
-    let network = this.parsed.get(text);
-    if (network === undefined) {
+  get(text: string): ParsedAddress | undefined {
+    let entry = this.parsed.get(text);
+    if (entry === undefined) {
       if (this.parsed.size >= this.capacity) this.parsed.clear();
-      network = parseIpNetwork(text) ?? null;
-      this.parsed.set(text, network);
+      const network = parseIpNetwork(text);
+      entry =
+        network === undefined
+          ? null
+          : { network, ipv4: network.family === 4 ? Number(network.address) : undefined };
+      this.parsed.set(text, entry);
     }
-    return network ?? undefined;
+    return entry ?? undefined;
   }
 }
 
@@ -270,7 +292,7 @@ function fileKey<T>(path: PathTable<T>, key: IndexKey, slot: Slot<T>): void {
         byAddress = new Map();
         byPrefix.set(prefix, byAddress);
       }
-      push(byAddress, address >> BigInt((family === 4 ? 32 : 128) - prefix), slot);
+      push(byAddress, networkKey(family, address, prefix), slot);
       return;
     }
   }
@@ -306,16 +328,16 @@ function lookUpText<T>(path: PathTable<T>, text: string, report: (slot: Slot<T>)
 
 function lookUpNetwork<T>(
   path: PathTable<T>,
-  network: IpNetwork | undefined,
+  parsed: ParsedAddress | undefined,
   report: (slot: Slot<T>) => void,
 ): void {
-  if (network === undefined) return;
+  if (parsed === undefined) return;
+  const { network, ipv4 } = parsed;
   const byPrefix = path.networks.get(network.family);
   if (byPrefix === undefined) return;
-  const bits = network.family === 4 ? 32 : 128;
   for (const [prefix, byAddress] of byPrefix) {
     if (prefix > network.prefix) continue;
-    reportAll(byAddress.get(network.address >> BigInt(bits - prefix)), report);
+    reportAll(byAddress.get(networkKey(network.family, ipv4 ?? network.address, prefix)), report);
   }
 }
 

@@ -78,3 +78,44 @@ test('each kind of key finds its values: equality, IN, LIKE prefix and suffix, I
   );
   assert.deepEqual(misses, []);
 });
+
+test('IPv4 networks of every prefix length, at the edges of the address space, as the predicate decides them', () => {
+  const networks = ['0.0.0.0/0', '128.0.0.0/1', '10.0.0.0/8', '10.1.2.0/24', '10.1.2.2/31', '10.1.2.3/32'];
+  const networksV6 = ['::/0', 'fd00::/8', 'fd12::1/128'];
+  const indicators = activateAll(
+    [
+      ...networks.map((n) => `ipv4-addr:value ISSUBSET '${n}'`),
+      ...networksV6.map((n) => `ipv6-addr:value ISSUBSET '${n}'`),
+    ].map((comparison, i) => ({
+      id: `indicator--${String(i).padStart(8, '0')}-0000-4000-8000-000000000000`,
+      pattern: `[${comparison}]`,
+      pattern_type: 'stix',
+      valid_from: '2020-01-01T00:00:00Z',
+    })),
+  );
+  const config = engineConfigSchema.parse({});
+  const indexed = new Engine(indicators, config);
+  const everything = new Engine(indicators, config, { indexed: false });
+  const addresses = [
+    '0.0.0.0',
+    '127.255.255.255',
+    '128.0.0.0',
+    '255.255.255.255',
+    '10.1.2.2',
+    '10.1.2.3',
+    '10.1.3.3',
+  ];
+  const addressesV6 = ['::', 'fd12::1', 'fd12::2', 'ffff::1'];
+  let matched = 0;
+  for (const [type, value] of [
+    ...addresses.map((a) => ['ipv4-addr', a] as const),
+    ...addressesV6.map((a) => ['ipv6-addr', a] as const),
+  ]) {
+    const observation = processObservation({ time: Date.now(), roots: [{ type, id: `${type}--1`, value }] });
+    const expected = describeMatches(everything.process(observation));
+    assert.deepEqual(describeMatches(indexed.process(observation)), expected, value);
+    matched += expected.length;
+  }
+  // Every address is in /0 of its family; some are in the narrower ones too.
+  assert.ok(matched > addresses.length + addressesV6.length, `${matched} matches`);
+});
