@@ -11,7 +11,6 @@ import {
   nfc,
   parseIpNetwork,
   type IpNetwork,
-  type JsonObject,
   type ObservationView,
   type PathStep,
   type PathVisit,
@@ -64,7 +63,7 @@ interface TypeTable<T> {
   ownVisits: readonly PathVisit[];
   refVisits: readonly PathVisit[];
   /** What the own paths of a frozen object found, by object: objects that recur are walked once. */
-  readonly found: WeakMap<JsonObject, readonly Slot<T>[]>;
+  readonly found: WeakMap<object, readonly Slot<T>[]>;
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
@@ -129,7 +128,7 @@ export class LeafIndex<T> {
       if (table === undefined) continue;
       for (const slot of table.unkeyed) this.report(slot);
       for (const root of roots) {
-        this.walkOwnPaths(table, root, view);
+        if (table.ownVisits.length > 0) this.reportRemembered(table.found, table.ownVisits, root, view);
         for (const visitStep of table.refVisits) visitStep(root, view, keepWalking);
       }
     }
@@ -137,28 +136,34 @@ export class LeafIndex<T> {
 
   /**
    * Observers share the objects that recur from event to event (a parent process, a file, an account) and
-   * freeze them; observations are never changed once made (contracts.ts). So what a frozen object's own
-   * paths find is found once, remembered while the object lives, and reported again from memory.
+   * freeze them; observations are never changed once made (contracts.ts). So what `visits` find in a frozen
+   * object is found once, remembered in `found` while the object lives, and reported again from memory;
+   * anything else is walked every time.
    */
-  private walkOwnPaths(table: TypeTable<T>, root: JsonObject, view: ObservationView): void {
-    if (table.ownVisits.length === 0) return;
-    if (!Object.isFrozen(root)) {
-      for (const visitStep of table.ownVisits) visitStep(root, view, keepWalking);
+  private reportRemembered(
+    found: WeakMap<object, readonly Slot<T>[]>,
+    visits: readonly PathVisit[],
+    value: unknown,
+    view: ObservationView,
+  ): void {
+    if (typeof value !== 'object' || value === null || !Object.isFrozen(value)) {
+      for (const visitStep of visits) visitStep(value, view, keepWalking);
       return;
     }
-    let found = table.found.get(root);
-    if (found === undefined) {
+    let slots = found.get(value);
+    if (slots === undefined) {
+      const outer = this.collecting;
       const collected: Slot<T>[] = [];
       this.collecting = collected;
       try {
-        for (const visitStep of table.ownVisits) visitStep(root, view, keepWalking);
+        for (const visitStep of visits) visitStep(value, view, keepWalking);
       } finally {
-        this.collecting = undefined;
+        this.collecting = outer;
       }
-      found = collected;
-      table.found.set(root, found);
+      slots = collected;
+      found.set(value, slots);
     }
-    for (const slot of found) this.report(slot);
+    for (const slot of slots) this.report(slot);
   }
 
   private typeTable(type: string): TypeTable<T> {
@@ -193,16 +198,34 @@ export class LeafIndex<T> {
     return node;
   }
 
-  /** The visitor of a step: looks each selected value up in its table, then walks the steps below. */
+  /**
+   * The visitor of a step: looks each selected value up in its table, then walks the steps below. Below
+   * the last `*_ref` of a path, what is found depends on the referenced object alone, so it is remembered
+   * per frozen object, as a root's own paths are.
+   */
   private compile(node: StepNode<T>): PathVisit {
     const table = node.table;
     const below = [...node.children.values()].map((child) => this.compile(child));
-    return compilePathStep(node.step, (value: unknown, view: ObservationView): boolean => {
+    const visitValue: PathVisit = (value, view) => {
       if (table !== undefined) lookUpValue(table, value, this.report, this.networks);
       for (const visitStep of below) visitStep(value, view, keepWalking);
       return false;
+    };
+    if (!isReferenceStep(node.step) || hasReferenceBelow(node)) return compilePathStep(node.step, visitValue);
+    const found = new WeakMap<object, readonly Slot<T>[]>();
+    const visits = [visitValue];
+    return compilePathStep(node.step, (target, view) => {
+      this.reportRemembered(found, visits, target, view);
+      return false;
     });
   }
+}
+
+function hasReferenceBelow<T>(node: StepNode<T>): boolean {
+  for (const child of node.children.values()) {
+    if (isReferenceStep(child.step) || hasReferenceBelow(child)) return true;
+  }
+  return false;
 }
 
 function isReferenceStep(step: PathStep): boolean {
