@@ -36,6 +36,12 @@ interface Slot<T> {
 /** The keys filed under one (type, path). */
 interface PathTable<T> {
   readonly equal: Map<string | number | boolean, Slot<T>[]>;
+  /**
+   * The lengths of the text keys in `equal`. A value of another length cannot be equal to any, and
+   * checking its length spares hashing it: most values an event carries are new strings, long ones
+   * (command lines, paths), which a Map lookup would hash in full to find nothing.
+   */
+  readonly equalLengths: Set<number>;
   readonly prefixes: TextTrie<Slot<T>>;
   readonly suffixes: TextTrie<Slot<T>>;
   /** By family, then prefix length, then the network's address shifted to that length. */
@@ -199,9 +205,10 @@ export class LeafIndex<T> {
   }
 
   /**
-   * The visitor of a step: looks each selected value up in its table, then walks the steps below. Below
-   * the last `*_ref` of a path, what is found depends on the referenced object alone, so it is remembered
-   * per frozen object, as a root's own paths are.
+   * The visitor of a step: looks each selected value up in its table, then walks the steps below. Where no
+   * `*_ref` lies below a step, what is found below it depends on the selected value alone, so it is
+   * remembered per frozen value, as a root's own paths are: an object a reference leads to (a process's
+   * parent, its image), or a frozen part of an object made per event (its Kubernetes extension).
    */
   private compile(node: StepNode<T>): PathVisit {
     const table = node.table;
@@ -211,7 +218,8 @@ export class LeafIndex<T> {
       for (const visitStep of below) visitStep(value, view, keepWalking);
       return false;
     };
-    if (!isReferenceStep(node.step) || hasReferenceBelow(node)) return compilePathStep(node.step, visitValue);
+    const remembers = (isReferenceStep(node.step) || node.children.size > 0) && !hasReferenceBelow(node);
+    if (!remembers) return compilePathStep(node.step, visitValue);
     const found = new WeakMap<object, readonly Slot<T>[]>();
     const visits = [visitValue];
     return compilePathStep(node.step, (target, view) => {
@@ -246,6 +254,7 @@ function stepKey(step: PathStep): string {
 function emptyPathTable<T>(): PathTable<T> {
   return {
     equal: new Map(),
+    equalLengths: new Set(),
     prefixes: new TextTrie(false),
     suffixes: new TextTrie(true),
     networks: new Map(),
@@ -296,6 +305,7 @@ function fileKey<T>(path: PathTable<T>, key: IndexKey, slot: Slot<T>): void {
   switch (key.kind) {
     case 'equal':
       push(path.equal, key.value, slot);
+      if (typeof key.value === 'string') path.equalLengths.add(key.value.length);
       return;
     case 'prefix':
       path.prefixes.add(key.text, slot);
@@ -328,7 +338,7 @@ function lookUpValue<T>(
   networks: NetworkMemo,
 ): void {
   if (value instanceof Uint8Array) {
-    reportAll(path.equal.get(bytesToLatin1(value)), report);
+    if (path.equalLengths.has(value.length)) reportAll(path.equal.get(bytesToLatin1(value)), report);
     const text = decodeUtf8(value);
     if (text !== undefined) lookUpText(path, nfc(text), report);
     return;
@@ -338,7 +348,7 @@ function lookUpValue<T>(
     return;
   }
   if (typeof value !== 'string') return;
-  reportAll(path.equal.get(value), report);
+  if (path.equalLengths.has(value.length)) reportAll(path.equal.get(value), report);
   if (path.prefixes.size > 0 || path.suffixes.size > 0) lookUpText(path, nfc(value), report);
   if (path.networks.size > 0) lookUpNetwork(path, networks.get(value), report);
 }

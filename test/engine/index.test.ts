@@ -119,3 +119,48 @@ test('IPv4 networks of every prefix length, at the edges of the address space, a
   // Every address is in /0 of its family; some are in the narrower ones too.
   assert.ok(matched > addresses.length + addressesV6.length, `${matched} matches`);
 });
+
+test('what a frozen object leads to through a reference is looked up per observation, not remembered', () => {
+  const indicators = activateAll(
+    ["[process:parent_ref.image_ref.name = 'wget']", "[process:extensions.'x-sensor'.action = 'kill']"].map(
+      (pattern, i) => ({
+        id: `indicator--${String(i).padStart(8, '0')}-0000-4000-8000-000000000000`,
+        pattern,
+        pattern_type: 'stix',
+        valid_from: '2020-01-01T00:00:00Z',
+      }),
+    ),
+  );
+  const config = engineConfigSchema.parse({});
+  const indexed = new Engine(indicators, config);
+  const everything = new Engine(indicators, config, { indexed: false });
+  // Shared between observations and frozen, as observers share a parent and a Kubernetes extension.
+  const parent = Object.freeze({ type: 'process', id: 'process--parent', image_ref: 'file--image' });
+  const extension = Object.freeze({ action: 'kill' });
+  const observationWith = (imageName: string, child: number) =>
+    processObservation({
+      time: Date.now(),
+      roots: [
+        {
+          type: 'process',
+          id: `process--child-${child}`,
+          parent_ref: parent.id,
+          extensions: { 'x-sensor': extension },
+        },
+        parent,
+        { type: 'file', id: 'file--image', name: imageName },
+      ],
+    });
+  const seen: string[][] = [];
+  for (const [child, imageName] of ['curl', 'wget', 'curl', 'wget'].entries()) {
+    const observation = observationWith(imageName, child);
+    const expected = describeMatches(everything.process(observation));
+    assert.deepEqual(describeMatches(indexed.process(observation)), expected, imageName);
+    seen.push(expected);
+  }
+  // The image differs from one observation to the next, the frozen extension matches in all of them.
+  assert.deepEqual(
+    seen.map((matches) => matches.length),
+    [1, 2, 1, 2],
+  );
+});
