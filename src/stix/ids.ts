@@ -6,12 +6,18 @@ const STIX_SCO_NAMESPACE = Buffer.from(STIX_SCO_NAMESPACE_TEXT.replaceAll('-', '
 
 /** An RFC 4122 name-based UUID from the SHA-1 of the STIX SCO namespace and `name`, stamped with `version` (5 for UUIDv5). */
 export function hashedUuid(name: string, version: 4 | 5): string {
-  // One-shot hash: several times cheaper than createHash() for inputs this small.
-  return uuidFromHex(
-    hash('sha1', Buffer.concat([STIX_SCO_NAMESPACE, Buffer.from(name, 'utf8')]), 'hex'),
-    version,
-  );
+  // One-shot hash: several times cheaper than createHash() for inputs this small. The name is written
+  // after the namespace in one reused buffer, when it surely fits, rather than into two new ones joined.
+  const fits = STIX_SCO_NAMESPACE.length + name.length * 3 <= nameBuffer.length;
+  const bytes = fits
+    ? nameBuffer.subarray(0, STIX_SCO_NAMESPACE.length + nameBuffer.write(name, STIX_SCO_NAMESPACE.length))
+    : Buffer.concat([STIX_SCO_NAMESPACE, Buffer.from(name, 'utf8')]);
+  return uuidFromHex(hash('sha1', bytes, 'hex'), version);
 }
+
+/** The namespace, then room for a name (at most 3 bytes per UTF-16 unit). */
+const nameBuffer = Buffer.alloc(4096);
+STIX_SCO_NAMESPACE.copy(nameBuffer);
 
 /** The first 128 bits of a hex digest as a UUID with `version` and the RFC 4122 variant. */
 function uuidFromHex(hex: string, version: 4 | 5): string {
@@ -25,21 +31,41 @@ function uuidFromHex(hex: string, version: 4 | 5): string {
 /**
  * JSON with object keys sorted at every level: the JSON Canonicalization Scheme (RFC 8785) that
  * STIX 2.1 prescribes for the name of a UUIDv5, for the values this project produces
- * (strings, safe integers, booleans, arrays and plain objects).
+ * (strings, safe integers, booleans, arrays and plain objects). Written out by hand: it runs for
+ * objects made per event (network traffic), and is about twice as fast as sorting through
+ * JSON.stringify's replacer.
  */
 export function canonicalJson(value: unknown): string {
+  if (typeof value === 'string') return quoted(value);
+  // Undefined only reaches here inside an array, where JSON writes it as null.
+  if (value === undefined) return 'null';
   if (value === null || typeof value !== 'object') return JSON.stringify(value);
-  // Flat objects (the ID-contributing properties of every SCO here): an array replacer makes
-  // JSON.stringify write the keys in the order given, natively.
-  if (!Array.isArray(value) && isFlat(value as Record<string, unknown>)) {
-    return JSON.stringify(value, Object.keys(value).sort());
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let index = 0; index < value.length; index++) {
+      if (index > 0) out += ',';
+      out += canonicalJson(value[index]);
+    }
+    return `${out}]`;
   }
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   const record = value as Record<string, unknown>;
-  const keys = Object.keys(record)
-    .filter((key) => record[key] !== undefined)
-    .sort();
-  return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalJson(record[key])}`).join(',')}}`;
+  const keys = Object.keys(record);
+  if (keys.length > 1) keys.sort();
+  let out = '{';
+  for (const key of keys) {
+    const item = record[key];
+    if (item === undefined) continue;
+    if (out.length > 1) out += ',';
+    out += `${quoted(key)}:${canonicalJson(item)}`;
+  }
+  return `${out}}`;
+}
+
+/** Printable ASCII other than `"` and `\`: a string of only these is quoted as it is. */
+const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
+function quoted(text: string): string {
+  return PLAIN.test(text) ? `"${text}"` : JSON.stringify(text);
 }
 
 /** `type--UUIDv5` over the canonical JSON of the ID-contributing properties (STIX 2.1 section 2.9). */
@@ -54,15 +80,4 @@ export function deterministicId(type: string, idContributing: Readonly<Record<st
  */
 export function derivedId(type: string, key: string): string {
   return `${type}--${uuidFromHex(hash('sha1', `${STIX_SCO_NAMESPACE_TEXT}${type}\u0000${key}`, 'hex'), 4)}`;
-}
-
-/** No nested objects (arrays of primitives allowed): the array replacer of JSON.stringify would filter their keys. */
-function isFlat(record: Record<string, unknown>): boolean {
-  for (const key in record) {
-    const value = record[key];
-    if (typeof value !== 'object' || value === null) continue;
-    if (!Array.isArray(value) || value.some((item) => typeof item === 'object' && item !== null))
-      return false;
-  }
-  return true;
 }
