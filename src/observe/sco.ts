@@ -37,8 +37,15 @@ function frozen<T extends object>(value: T): T {
   return Object.freeze(value);
 }
 
+// Keyed by the event's own text where one text is the key (no key is built: a new string would be
+// hashed in full at every look-up).
 const fileCache = new ValueCache<readonly StixObject[]>(20_000);
-const valueCache = new ValueCache<StixObject>(20_000);
+const addressCaches = {
+  'ipv4-addr': new ValueCache<StixObject>(20_000),
+  'ipv6-addr': new ValueCache<StixObject>(20_000),
+};
+const accountsByUserId = new ValueCache<StixObject>(20_000);
+const accounts = new ValueCache<StixObject>(20_000);
 const processIdCache = new ValueCache<string>(20_000);
 
 /** What makes a process itself, as the sensor says: see `ScoSet.process`. */
@@ -151,22 +158,24 @@ export class ScoSet {
   /** A `user-account`; `user_id` is what STIX keys an account on (with `account_type`, `account_login`). */
   userAccount(userId: string | undefined, accountType?: string, accountLogin?: string): string | undefined {
     if (userId === undefined && accountLogin === undefined) return undefined;
+    const make = (): StixObject => {
+      const properties: Record<string, unknown> = {};
+      put(properties, 'user_id', userId);
+      put(properties, 'account_login', accountLogin);
+      put(properties, 'account_type', accountType);
+      return frozen(sco('user-account', properties, properties));
+    };
+    if (userId !== undefined && accountType === undefined && accountLogin === undefined) {
+      return this.add(accountsByUserId.get(userId, make));
+    }
     const key = `user-account\u0000${userId ?? ''}\u0000${accountType ?? ''}\u0000${accountLogin ?? ''}`;
-    return this.add(
-      valueCache.get(key, () => {
-        const properties: Record<string, unknown> = {};
-        put(properties, 'user_id', userId);
-        put(properties, 'account_login', accountLogin);
-        put(properties, 'account_type', accountType);
-        return frozen(sco('user-account', properties, properties));
-      }),
-    );
+    return this.add(accounts.get(key, make));
   }
 
   /** An `ipv4-addr` or `ipv6-addr` (by the presence of a colon). */
   address(value: string): string {
     const type = value.includes(':') ? 'ipv6-addr' : 'ipv4-addr';
-    return this.add(valueCache.get(`${type}\u0000${value}`, () => frozen(sco(type, { value }, { value }))));
+    return this.add(addressCaches[type].get(value, () => frozen(sco(type, { value }, { value }))));
   }
 
   /** A `network-traffic`; not cached: one end is usually an ephemeral port, so connections rarely recur. */

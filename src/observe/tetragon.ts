@@ -66,20 +66,57 @@ export interface TetragonEvent {
 /**
  * What a Tetragon observer remembers between events: parents recur in event after event (a shell
  * and its children), so a parent's objects are built once per exec_id; the Kubernetes extension
- * once per container. Bounded: cleared whole when full.
+ * once per container. Keyed by one text of the event itself (a key built from several would be a new
+ * string, hashed in full at every look-up), the rest checked on a hit. Bounded: cleared whole when full.
  */
 export class TetragonMemory {
-  private readonly parents = new Map<string, readonly StixObject[]>();
-  private readonly workloads = new Map<string, Workload>();
+  private readonly parents = new Map<string, RememberedParent>();
+  private readonly workloads = new Map<string, RememberedWorkload>();
   constructor(private readonly capacity: number) {}
 
-  parent(execId: string, build: () => readonly StixObject[]): readonly StixObject[] {
-    return remember(this.parents, this.capacity, execId, build);
+  /** The objects of the parent `execId` whose own parent is `above`. */
+  parent(
+    execId: string,
+    above: string | undefined,
+    build: () => readonly StixObject[],
+  ): readonly StixObject[] {
+    const remembered = this.parents.get(execId);
+    if (remembered !== undefined && remembered.above === above) return remembered.objects;
+    const objects = build();
+    store(this.parents, this.capacity, execId, { above, objects });
+    return objects;
   }
 
-  workload(key: string, build: () => Workload): Workload {
-    return remember(this.workloads, this.capacity, key, build);
+  workload(place: Place, build: () => Workload): Workload {
+    const key = place.container ?? place.pod ?? place.node ?? '';
+    const remembered = this.workloads.get(key);
+    if (remembered !== undefined && samePlace(remembered.place, place)) return remembered.workload;
+    const workload = build();
+    store(this.workloads, this.capacity, key, { place, workload });
+    return workload;
   }
+}
+
+interface RememberedParent {
+  readonly above: string | undefined;
+  readonly objects: readonly StixObject[];
+}
+
+/** The node, pod and container a process runs in, as Tetragon names them. */
+interface Place {
+  readonly node: string | undefined;
+  readonly namespace: string | undefined;
+  readonly pod: string | undefined;
+  readonly container: string | undefined;
+}
+
+interface RememberedWorkload {
+  readonly place: Place;
+  readonly workload: Workload;
+}
+
+function samePlace(a: Place, b: Place): boolean {
+  return a.container === b.container && a.pod === b.pod && a.namespace === b.namespace && a.node === b.node;
 }
 
 /** Where a process runs: its Kubernetes extension (null when Tetragon says nothing) and the event context. */
@@ -90,14 +127,9 @@ interface Workload {
 
 const NO_WORKLOAD: Workload = { extension: null, context: {} };
 
-function remember<V>(map: Map<string, V>, capacity: number, key: string, build: () => V): V {
-  let value = map.get(key);
-  if (value === undefined) {
-    if (map.size >= capacity) map.clear();
-    value = build();
-    map.set(key, value);
-  }
-  return value;
+function store<V>(map: Map<string, V>, capacity: number, key: string, value: V): void {
+  if (map.size >= capacity && !map.has(key)) map.clear();
+  map.set(key, value);
 }
 
 export function observeTetragon(event: TetragonEvent, origin: Origin, memory: TetragonMemory): SensorResult {
@@ -155,7 +187,7 @@ function parentObjects(
     return own.list();
   };
   const execId = textAt(parent, 'exec_id');
-  const objects = execId === undefined ? build() : memory.parent(`${execId}\u0000${parentRef ?? ''}`, build);
+  const objects = execId === undefined ? build() : memory.parent(execId, parentRef, build);
   for (const object of objects) set.add(object);
   const [process] = objects;
   assert(process !== undefined);
@@ -214,8 +246,13 @@ function workloadOf(process: JsonRecord, nodeName: string | undefined, memory: T
   const pod = recordAt(process, 'pod');
   const container = recordAt(pod, 'container');
   if (pod === undefined && nodeName === undefined) return NO_WORKLOAD;
-  const key = `${nodeName ?? ''}\u0000${textAt(pod, 'namespace') ?? ''}\u0000${textAt(pod, 'name') ?? ''}\u0000${textAt(container, 'id') ?? ''}`;
-  return memory.workload(key, () => {
+  const place: Place = {
+    node: nodeName,
+    namespace: textAt(pod, 'namespace'),
+    pod: textAt(pod, 'name'),
+    container: textAt(container, 'id'),
+  };
+  return memory.workload(place, () => {
     const kubernetes = kubernetesOf(process, nodeName);
     const extensions: Record<string, unknown> = {};
     addKubernetesExtension(extensions, kubernetes);
