@@ -1,11 +1,13 @@
 import type { StixObject } from '../contracts.js';
 import {
   compileComparisonExpression,
-  compilePattern,
+  compileParsedPattern,
+  parsePattern,
   PatternSyntaxError,
   type CompiledComparisonExpression,
   type CompiledPattern,
   type ObservationView,
+  type Pattern,
 } from '../pattern/index.js';
 import { patternShape, type PatternShape } from './pattern-shape.js';
 
@@ -27,6 +29,11 @@ export interface ActiveIndicator {
   readonly id: string;
   readonly name?: string;
   readonly pattern: string;
+  /**
+   * The whole pattern compiled for batch evaluation. A lone `[ … ]`, which the engine decides with its leaf
+   * predicate alone, is compiled on first read: most indicators never are, which halves the memory and the
+   * time a large set takes to load.
+   */
   readonly compiled: CompiledPattern;
   readonly shape: PatternShape;
   /** One predicate per `[ … ]`: an observation is relevant to the indicator when one of them holds. */
@@ -61,20 +68,30 @@ export function activateIndicator(source: IndicatorSource): ActiveIndicator | In
   if (source.revoked === true)
     return { id: source.id, reason: 'revoked', message: 'the indicator is revoked' };
   const stixVersion = source.pattern_version?.startsWith('2.0') === true ? '2.0' : '2.1';
-  let compiled: CompiledPattern;
+  const text = source.pattern;
+  let ast: Pattern;
+  let shape: PatternShape;
+  let leafCompiled: CompiledComparisonExpression[];
+  let compiled: CompiledPattern | undefined;
   try {
-    compiled = compilePattern(source.pattern, { stixVersion });
+    ast = parsePattern(text, { stixVersion });
+    shape = patternShape(ast);
+    // Every comparison lies in a leaf, so compiling the leaves finds every unusable constant.
+    leafCompiled = shape.leaves.map((leaf) => compileComparisonExpression(leaf, { patternText: text }));
+    // Patterns of several observations, or with qualifiers, are evaluated through it: compiled now.
+    if (ast.kind !== 'observation') compiled = compileParsedPattern(ast, text, { stixVersion });
   } catch (error) {
     if (!(error instanceof PatternSyntaxError)) throw error;
     return { id: source.id, reason: 'invalid-pattern', message: error.message, error };
   }
-  const shape = patternShape(compiled.ast);
-  const leafCompiled = shape.leaves.map((leaf) => compileComparisonExpression(leaf));
   return {
     id: source.id,
     ...(source.name === undefined ? {} : { name: source.name }),
-    pattern: source.pattern,
-    compiled,
+    pattern: text,
+    get compiled() {
+      compiled ??= compileParsedPattern(ast, text, { stixVersion });
+      return compiled;
+    },
     shape,
     leafTests: leafCompiled.map((leaf) => leaf.test),
     leafCompiled,

@@ -42,12 +42,25 @@ export interface CompiledPattern {
  */
 export function compilePattern(pattern: string, options: CompileOptions = {}): CompiledPattern {
   const stixVersion = options.stixVersion ?? '2.1';
-  const ast = parsePattern(pattern, { stixVersion });
-  const enumerate = withSyntaxErrors(pattern, () =>
+  return compileParsedPattern(parsePattern(pattern, { stixVersion }), pattern, { stixVersion });
+}
+
+/**
+ * Compiles a pattern `parsePattern` already read from `text` (in the same STIX version), for callers that
+ * look at the AST first and compile only when they need to match with it. Throws PatternSyntaxError for an
+ * unusable constant, as compilePattern does.
+ */
+export function compileParsedPattern(
+  ast: Pattern,
+  text: string,
+  options: CompileOptions = {},
+): CompiledPattern {
+  const stixVersion = options.stixVersion ?? '2.1';
+  const enumerate = withSyntaxErrors(text, () =>
     compileObservationBindings(ast, (leaf) => compileComparisonExpressionNode(leaf.comparison).test),
   );
   return {
-    text: pattern,
+    text,
     ast,
     stixVersion,
     match: (observations) => hasAny(enumerate(readObservations(observations, stixVersion))),

@@ -4,7 +4,12 @@
  */
 export type * from './ast.js';
 export { PatternSyntaxError } from './errors.js';
-export { compilePattern, matchPattern, compileComparisonExpression } from './compile.js';
+export {
+  compilePattern,
+  compileParsedPattern,
+  matchPattern,
+  compileComparisonExpression,
+} from './compile.js';
 export type { CompiledPattern, CompileOptions, StixPatternVersion } from './compile.js';
 export type { CompiledComparisonExpression } from './comparison.js';
 export { createObservationView, createObservationViewV20 } from './observations.js';

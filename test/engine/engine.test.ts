@@ -7,6 +7,8 @@ import {
   engineConfigSchema,
   type ActiveIndicator,
 } from '../../src/engine/index.js';
+import { asBundles } from '../../src/engine/indicator.js';
+import { compilePattern } from '../../src/pattern/index.js';
 import { deterministicId } from '../../src/stix/ids.js';
 import { processObservation } from '../helpers/observation.js';
 
@@ -155,4 +157,40 @@ test('withIndicators keeps the partial matches of unchanged indicators, not of c
   ]);
   assert.equal(changed.stats().partial, 0, 'a changed pattern starts afresh');
   assert.equal(changed.process(event('c', T0 + 1_000)).length, 0);
+});
+
+test('a broken pattern is rejected with the message the pattern compiler gives, lone observation or not', () => {
+  const broken = [
+    "[ipv4-addr:value ISSUBSET '10.0.0.0/33']",
+    "[process:name = 'a'] FOLLOWEDBY [ipv4-addr:value ISSUBSET 'host']",
+    "[file:created = t'2026-02-30T00:00:00Z']",
+    "[process:name = 'a'",
+  ];
+  for (const pattern of broken) {
+    let expected = '';
+    try {
+      compilePattern(pattern);
+    } catch (error) {
+      expected = error instanceof Error ? error.message : String(error);
+    }
+    assert.notEqual(expected, '', `${pattern} does not compile`);
+    const result = activateIndicator({
+      id: 'indicator--5d3c2b1a-0f9e-4d8c-b7a6-958473625140',
+      pattern,
+      pattern_type: 'stix',
+      valid_from: '2020-01-01T00:00:00Z',
+    });
+    assert.ok('reason' in result && result.reason === 'invalid-pattern', pattern);
+    assert.equal(result.message, expected, pattern);
+  }
+});
+
+test('a lone observation compiled on first read matches as the pattern compiled at once', () => {
+  const pattern = "[process:name = 'sh' AND process:pid > 1]";
+  const lone = indicator(pattern);
+  const bundles = asBundles([event('sh', T0)]);
+  assert.equal(lone.compiled.match(bundles), true);
+  assert.equal(lone.compiled.match(asBundles([event('ls', T0)])), false);
+  assert.equal(lone.compiled.match(bundles), compilePattern(pattern).match(bundles));
+  assert.equal(lone.compiled, lone.compiled, 'compiled once');
 });
