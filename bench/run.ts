@@ -36,6 +36,8 @@ const { values } = parseArgs({
     'only-reference': { type: 'boolean', default: false },
     /** Internal: measure one pass (`bare` or an indicator count) over `--file`, in this fresh process. */
     pass: { type: 'string' },
+    /** Internal, with `--pass N`: time the stages apart (see `stageCosts`). */
+    stages: { type: 'boolean', default: false },
     file: { type: 'string' },
     indicators: { type: 'string' },
   },
@@ -76,14 +78,53 @@ const passResultSchema = z.strictObject({
   sightings: z.number(),
   evictions: z.number(),
   maxRss: z.number(),
+  stages: z.strictObject({ parse: z.number(), observe: z.number(), match: z.number() }).optional(),
 });
 type PassResult = z.infer<typeof passResultSchema>;
+
+/** Lines taken through each stage together when the stages are timed apart. */
+const STAGE_CHUNK = 500;
+
+/**
+ * Microseconds per event of each stage, timed apart over chunks of lines: a bare JSON.parse of each line;
+ * observing each (which parses it again); then the engine and sightings for each observation. Slower than a
+ * pass (every line is parsed twice), it shows where the time of a pass goes.
+ */
+function stageCosts(path: string, pipeline: BenchPipeline): NonNullable<PassResult['stages']> {
+  const spent = { parse: 0, observe: 0, match: 0 };
+  let keys = 0;
+  let chunk: string[] = [];
+  const runChunk = (): void => {
+    let start = performance.now();
+    for (const text of chunk) keys += Object.keys(JSON.parse(text) as object).length;
+    spent.parse += performance.now() - start;
+    start = performance.now();
+    const results = chunk.map((text) => pipeline.observe(text));
+    spent.observe += performance.now() - start;
+    start = performance.now();
+    for (const result of results) pipeline.match(result);
+    spent.match += performance.now() - start;
+    chunk = [];
+  };
+  const count = forEachFileLine(path, (text) => {
+    chunk.push(text);
+    if (chunk.length === STAGE_CHUNK) runChunk();
+  });
+  runChunk();
+  if (keys < 0) throw new Error('unreachable');
+  const perEvent = (ms: number): number => Math.round((ms * 1000 * 100) / count) / 100;
+  return { parse: perEvent(spent.parse), observe: perEvent(spent.observe), match: perEvent(spent.match) };
+}
 
 /**
  * One measured pass, in this process (started for it alone): the bare loop, or the pipeline with the
  * indicators of the bundle file `indicatorFile`.
  */
-async function measurePass(path: string, indicatorFile: string | undefined): Promise<PassResult> {
+async function measurePass(
+  path: string,
+  indicatorFile: string | undefined,
+  stages: boolean,
+): Promise<PassResult> {
   if (indicatorFile === undefined) {
     const eventsPerSecond = bareParse(path);
     return { eventsPerSecond, matches: 0, sightings: 0, evictions: 0, maxRss: maxRss() };
@@ -99,11 +140,15 @@ async function measurePass(path: string, indicatorFile: string | undefined): Pro
   );
   const pipeline = new BenchPipeline(indicators);
   const start = performance.now();
-  forEachFileLine(path, (text) => {
-    pipeline.push(text);
-  });
+  const stageMicros = stages ? stageCosts(path, pipeline) : undefined;
+  if (!stages) {
+    forEachFileLine(path, (text) => {
+      pipeline.push(text);
+    });
+  }
   pipeline.finish();
   return {
+    ...(stageMicros === undefined ? {} : { stages: stageMicros }),
     eventsPerSecond: rate(pipeline.lines, performance.now() - start),
     matches: pipeline.matches,
     sightings: pipeline.sightings,
@@ -120,8 +165,9 @@ function maxRss(): number {
  * Each pass in a Node.js process of its own, as a daemon runs: no heap left over from generating the lines
  * or from the indicator sets measured before it.
  */
-function spawnPass(path: string, pass: string, indicatorFile?: string): PassResult {
+function spawnPass(path: string, pass: string, indicatorFile?: string, stages = false): PassResult {
   const indicatorArgs = indicatorFile === undefined ? [] : ['--indicators', indicatorFile];
+  if (stages) indicatorArgs.push('--stages');
   const child = spawnSync(
     process.execPath,
     [...process.execArgv, import.meta.filename, '--pass', pass, '--file', path, ...indicatorArgs],
@@ -168,6 +214,15 @@ function throughput(path: string, dir: string): void {
       `${String(count).padStart(10)} | ${String(run.eventsPerSecond).padStart(26)} | ${range.padStart(13)} | ${(run.eventsPerSecond / bareRate).toFixed(2).padStart(13)} | ${String(run.matches).padStart(7)} | ${String(run.sightings).padStart(9)} | ${String(run.evictions).padStart(9)} | ${mib(run.maxRss)}`,
     );
   }
+  console.log('where the time goes, µs per event (stages timed apart; observe includes its own JSON.parse):');
+  console.log('indicators | JSON.parse | observe | engine + sightings');
+  for (const count of [0, 1_000, 10_000]) {
+    const { stages } = spawnPass(path, String(count), join(dir, `indicators-${String(count)}.json`), true);
+    if (stages === undefined) throw new Error('the stage pass gave no stage costs');
+    console.log(
+      `${String(count).padStart(10)} | ${String(stages.parse).padStart(10)} | ${String(stages.observe).padStart(7)} | ${String(stages.match).padStart(18)}`,
+    );
+  }
 }
 
 /** bench/rss.ts in a process of its own, so nothing this process holds counts against it. */
@@ -204,7 +259,7 @@ function main(): void {
 
 if (values.pass !== undefined) {
   if (values.file === undefined) throw new Error('--pass needs --file');
-  console.log(JSON.stringify(await measurePass(values.file, values.indicators)));
+  console.log(JSON.stringify(await measurePass(values.file, values.indicators, values.stages)));
 } else {
   main();
 }

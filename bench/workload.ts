@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import type { Observation } from '../src/contracts.js';
+import type { Observation, Skip } from '../src/contracts.js';
 import { Engine, activateIndicator, engineConfigSchema, type ActiveIndicator } from '../src/engine/index.js';
 import { loadIndicatorFiles } from '../src/indicators/index.js';
 import { createObserver, isSkip, type Observer } from '../src/observe/index.js';
@@ -107,8 +107,17 @@ export class BenchPipeline {
   }
 
   push(text: string): void {
+    this.match(this.observe(text));
+  }
+
+  /** The observe stage alone (its own JSON.parse included). */
+  observe(text: string): Observation | Skip {
+    return this.observer.observe({ text, origin: { source: 'bench' } });
+  }
+
+  /** What follows observing a line: the engine, the sightings, and the flush every `FLUSH_EVERY` lines. */
+  match(result: Observation | Skip): void {
     this.lines += 1;
-    const result = this.observer.observe({ text, origin: { source: 'bench' } });
     if (!isSkip(result)) {
       this.watermark = Math.max(this.watermark, result.time);
       for (const match of this.engine.process(result)) {
