@@ -83,7 +83,7 @@ const passResultSchema = z.strictObject({
 type PassResult = z.infer<typeof passResultSchema>;
 
 /** Lines taken through each stage together when the stages are timed apart. */
-const STAGE_CHUNK = 500;
+const STAGE_CHUNK = 50;
 
 /**
  * Microseconds per event of each stage, timed apart over chunks of lines: a bare JSON.parse of each line;
