@@ -7,7 +7,7 @@ import { constants } from 'node:fs';
 import { access, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
-import { readFileIfExists, writeFileAtomically } from '../state/atomic-file.js';
+import { readFileIfExists, removeStaleTemporaries, writeFileAtomically } from '../state/atomic-file.js';
 
 export const CHECKPOINT_VERSION = 1;
 /** Positions kept per source: enough for a rotation chain (Tetragon keeps 5 backups) with room to spare. */
@@ -50,6 +50,7 @@ export class CheckpointStore {
     const store = new CheckpointStore(path, sourceId);
     await mkdir(dirname(path), { recursive: true });
     await access(dirname(path), constants.W_OK);
+    await removeStaleTemporaries(path);
     const text = await readFileIfExists(path);
     if (text === undefined) return store;
     let json: unknown;

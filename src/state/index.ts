@@ -1,5 +1,5 @@
 // The state room's public face: re-exports only. Crash-safe pipeline state (docs/configuration.md, "Restarts").
-export { readFileIfExists, writeFileAtomically } from './atomic-file.js';
+export { readFileIfExists, removeStaleTemporaries, writeFileAtomically } from './atomic-file.js';
 export { type PipelineStateContent } from './codec.js';
 export {
   MAX_POSITIONS_PER_SOURCE,

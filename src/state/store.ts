@@ -7,7 +7,7 @@ import { constants } from 'node:fs';
 import { access, mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
-import { readFileIfExists, writeFileAtomically } from './atomic-file.js';
+import { readFileIfExists, removeStaleTemporaries, writeFileAtomically } from './atomic-file.js';
 import { decodeState, encodeState, StateContentError, type PipelineStateContent } from './codec.js';
 import { ReflectedPositions } from './positions.js';
 import { PIPELINE_STATE_VERSION, pipelineStateFileSchema } from './schema.js';
@@ -48,6 +48,7 @@ export class PipelineStateStore implements PipelineStatePersistence {
   static async load(path: string): Promise<PipelineStateStore> {
     await mkdir(dirname(path), { recursive: true });
     await access(dirname(path), constants.W_OK);
+    await removeStaleTemporaries(path);
     const text = await readFileIfExists(path);
     if (text === undefined) return new PipelineStateStore(path, undefined);
     const fix = 'Fix or remove it (the sources then resume at their checkpoints, with fresh sightings).';

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -135,4 +136,23 @@ test('an atomic write replaces the file whole and leaves no temp file; a failed 
   await assert.rejects(writeFileAtomically(blocked, 'x'));
   assert.deepEqual((await readdir(dir)).sort(), ['blocked', 'state.json']);
   assert.equal(await readFile(path, 'utf8'), 'new\n');
+});
+
+test('temp files of writes a killed process left are removed at load; a running writer keeps its own', async () => {
+  const dir = await stateDir();
+  const path = pipelineStatePath(dir);
+  // A pid no process has: one that has just exited.
+  const exited = spawnSync(process.execPath, ['-e', 'process.exit(0)']).pid;
+  const running = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)']);
+  try {
+    const stale = `pipeline-state.json.${exited}.tmp`;
+    const live = `pipeline-state.json.${running.pid ?? 0}.tmp`;
+    const unrelated = 'pipeline-state.json.backup';
+    for (const name of [stale, live, unrelated]) await writeFile(join(dir, name), 'half a state');
+    const store = await PipelineStateStore.load(path);
+    assert.equal(store.restored, undefined);
+    assert.deepEqual((await readdir(dir)).sort(), [unrelated, live].sort());
+  } finally {
+    running.kill();
+  }
 });
