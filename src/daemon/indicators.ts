@@ -13,12 +13,13 @@ import {
 } from '../engine/index.js';
 import type { IndicatorProvider } from '../indicators/index.js';
 import type { IndicatorInfo } from '../sightings/index.js';
+import { CappedReport } from './capped-report.js';
 import type { DaemonMetrics } from './telemetry.js';
 
 export type RefreshResult = 'changed' | 'unchanged' | 'failed';
 
-/** Index warnings logged one by one per load; the rest are counted in one line (thousands would drown the log). */
-const INDEX_WARNINGS_LOGGED_PER_LOAD = 20;
+/** Index warnings, and rejected indicators, logged one by one per load; the rest are counted in one line. */
+const LOGGED_PER_LOAD = 20;
 
 type Compiled = ActiveIndicator | IndicatorRejection | { readonly id: string; readonly reason: 'expired' };
 
@@ -64,6 +65,8 @@ export class LiveIndicators {
   private readonly names = new Map<string, string>();
   /** Problems and rejections already logged, so each is logged once. */
   private readonly reported = new Set<string>();
+  /** The rejections of the load under way (see `refresh`). */
+  private rejectionReport = new CappedReport(LOGGED_PER_LOAD);
   private loadedOnce = false;
 
   constructor(
@@ -100,6 +103,21 @@ export class LiveIndicators {
 
   /** Loads the set again; on failure the last set stays in force. Never throws. */
   async refresh(): Promise<RefreshResult> {
+    this.rejectionReport = new CappedReport(LOGGED_PER_LOAD);
+    try {
+      return await this.load();
+    } finally {
+      const byReason = this.rejectionReport.unloggedByReason();
+      if (byReason !== undefined) {
+        this.logger.warn(
+          { code: 'INDICATORS_REJECTED_MORE', byReason },
+          'More indicators skipped, counted by reason, not logged one by one; `matcher check` names each.',
+        );
+      }
+    }
+  }
+
+  private async load(): Promise<RefreshResult> {
     let indicators: readonly IndicatorSource[];
     try {
       const snapshot = await this.provider.load();
@@ -149,23 +167,19 @@ export class LiveIndicators {
    * large threat database can hold thousands: past the first few, one line counts the rest by reason.
    */
   private logIndexWarnings(): void {
-    const unlogged = new Map<string, number>();
-    let logged = 0;
+    const report = new CappedReport(LOGGED_PER_LOAD);
     for (const { indicatorId: id, code: reason, leaf, comparison, message } of this.current.warnings) {
       const key = `index:${id}:${reason}:${leaf}:${comparison}`;
       if (this.reported.has(key)) continue;
       this.reported.add(key);
-      if (logged >= INDEX_WARNINGS_LOGGED_PER_LOAD) {
-        unlogged.set(reason, (unlogged.get(reason) ?? 0) + 1);
-        continue;
-      }
-      logged += 1;
+      if (!report.admit(reason)) continue;
       const fields = { code: 'INDICATOR_INDEX_WARNING', id, reason, comparison, detail: message };
       this.logger.warn(fields, 'Indicator runs, but part of its pattern cannot be indexed or never matches.');
     }
-    if (unlogged.size === 0) return;
+    const byReason = report.unloggedByReason();
+    if (byReason === undefined) return;
     this.logger.warn(
-      { code: 'INDICATOR_INDEX_WARNINGS_MORE', byReason: Object.fromEntries(unlogged) },
+      { code: 'INDICATOR_INDEX_WARNINGS_MORE', byReason },
       "More index warnings, counted by reason, not logged one by one; `matcher check '<pattern>'` shows a pattern's.",
     );
   }
@@ -201,6 +215,7 @@ export class LiveIndicators {
   ): void {
     if (this.reported.has(key)) return;
     this.reported.add(key);
+    if (!this.rejectionReport.admit(fields.reason ?? 'invalid')) return;
     this.logger[level](
       {
         code: 'INDICATOR_REJECTED',

@@ -1,6 +1,7 @@
 /**
  * The daemon logs the engine's index warnings when it loads an indicator set: one line per `[ … ]` that
- * cannot be indexed (or never matches), once per indicator version, not again at each refresh.
+ * cannot be indexed (or never matches), once per indicator version, not again at each refresh. Those and
+ * rejected indicators are logged one by one up to 20 per load, then counted in one line.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -89,4 +90,35 @@ test('past the first 20 index warnings of a load, one line counts the rest by re
   const counted = Object.values(byReason).reduce((sum, n) => sum + n, 0);
   assert.equal(single.length + counted, 28, 'every warning logged or counted, none twice');
   for (const reason of Object.keys(byReason)) assert.match(reason, /^(unindexed-comparison|never-matches)$/);
+});
+
+test('past the first 20 rejected indicators of a load, one line counts the rest by reason', async () => {
+  // 22 broken patterns and 4 of another pattern language, each its own indicator, and one that runs.
+  const broken = Array.from({ length: 22 }, (_, i) => indicator(300 + i, `[file:name = 'a${i}'`));
+  const sigma = Array.from({ length: 4 }, (_, i) => ({
+    ...indicator(400 + i, 'title: x'),
+    pattern_type: 'sigma',
+  }));
+  const set = { current: [...broken, ...sigma, indicator(500, "[file:name = 'ok']")] };
+  const { logger, events } = memoryLogger();
+  const live = new LiveIndicators(
+    providerOf(set),
+    engineConfigSchema.parse({}),
+    logger,
+    new DaemonMetrics(new MetricsRegistry()),
+  );
+  assert.equal(await live.refresh(), 'changed');
+  const single = events().filter((e) => e.code === 'INDICATOR_REJECTED');
+  const more = events().filter((e) => e.code === 'INDICATORS_REJECTED_MORE');
+  assert.equal(single.length, 20);
+  assert.equal(more.length, 1);
+  const byReason = (more[0]?.byReason ?? {}) as Record<string, number>;
+  assert.deepEqual(byReason, { 'not-stix': 4, 'invalid-pattern': 2 });
+  assert.equal(live.rejections().length, 26, 'every rejection still known, logged or counted');
+  // A refresh with nothing new logs nothing more; a new broken one is logged.
+  assert.equal(await live.refresh(), 'unchanged');
+  set.current = [...set.current, indicator(600, '[broken')];
+  assert.equal(await live.refresh(), 'changed');
+  assert.equal(events().filter((e) => e.code === 'INDICATOR_REJECTED').length, 21);
+  assert.equal(events().filter((e) => e.code === 'INDICATORS_REJECTED_MORE').length, 1);
 });
