@@ -50,15 +50,28 @@ export function fastShapeOf(pattern: ObservationExpression): FastShape | undefin
     return { kind: 'repeats', times, withinMs, unit };
   }
   if (expression.kind !== 'observation-binary') return undefined;
-  if (expression.left.kind !== 'observation' || expression.right.kind !== 'observation') return undefined;
+  if (!isLoneObservation(expression.left) || !isLoneObservation(expression.right)) return undefined;
   return { kind: 'pair', operator: expression.operator, withinMs };
 }
 
 function repeatedUnit(expression: ObservationExpression): RepeatedUnit | undefined {
-  if (expression.kind === 'observation') return 'observation';
+  if (isLoneObservation(expression)) return 'observation';
   if (expression.kind !== 'observation-binary') return undefined;
-  if (expression.left.kind !== 'observation' || expression.right.kind !== 'observation') return undefined;
+  if (!isLoneObservation(expression.left) || !isLoneObservation(expression.right)) return undefined;
   return expression.operator === 'OR' ? 'observation' : expression.operator;
+}
+
+/**
+ * One `[ … ]`, perhaps under qualifiers that hold for any single instant observation: `WITHIN` (one instant
+ * spans no time) and `REPEATS 1 TIMES`. `[a] FOLLOWEDBY [b] WITHIN 60 SECONDS` is such a pair, since
+ * qualifiers bind tighter than operators: the WITHIN is `[b]`'s alone (`matcher check` warns about it).
+ */
+function isLoneObservation(expression: ObservationExpression): boolean {
+  if (expression.kind === 'observation') return true;
+  if (expression.kind !== 'observation-qualified') return false;
+  const { qualifier } = expression;
+  const trivial = qualifier.kind === 'within' || (qualifier.kind === 'repeats' && qualifier.times === 1);
+  return trivial && isLoneObservation(expression.expression);
 }
 
 /** Whether an observation is one instant observed once, so its `time` is all the shapes need. */

@@ -84,13 +84,19 @@ function ids(match: readonly Observation[] | undefined): string[] {
   return (match ?? []).map((o) => o.observedData.id);
 }
 
-test('REPEATS over [x] AND|OR|FOLLOWEDBY [y] is counted exactly as the oracle enumerates it', () => {
-  const random = prng(4_2026_11);
-  const cases = 900;
+/**
+ * Offers `cases` generated patterns their streams, counted and through the oracle, asserting equal
+ * matches at every offer; returns how many offers matched, and how many of those carried more than four.
+ */
+function compareWithOracle(
+  random: () => number,
+  cases: number,
+  generate: (random: () => number) => string,
+): { matches: number; wide: number } {
   let matches = 0;
   let wide = 0;
   for (let c = 0; c < cases; c += 1) {
-    const indicator = activate(generatePattern(random));
+    const indicator = activate(generate(random));
     const { counted, oracle } = correlators(indicator);
     for (const observation of generateStream(random, 4 + Math.floor(random() * 7))) {
       const view = createObservationView(observation.observedData, observation.objects);
@@ -107,14 +113,48 @@ test('REPEATS over [x] AND|OR|FOLLOWEDBY [y] is counted exactly as the oracle en
       if (expected.length > 4) wide += 1;
     }
   }
+  return { matches, wide };
+}
+
+test('REPEATS over [x] AND|OR|FOLLOWEDBY [y] is counted exactly as the oracle enumerates it', () => {
+  const cases = 900;
+  const { matches, wide } = compareWithOracle(prng(4_2026_11), cases, generatePattern);
   assert.ok(matches > cases, `${matches} matches: both outcomes must be common`);
   assert.ok(wide > cases / 10, `${wide} matches of more than two pairs`);
 });
 
-test('REPEATS over a nested expression is left to the oracle', () => {
+test('a side under WITHIN or REPEATS 1 TIMES is one observation: counted exactly as the oracle', () => {
+  // `[x] FOLLOWEDBY [y] WITHIN 60 SECONDS` puts the WITHIN on [y] alone: what people often write.
+  const qualified = (random: () => number, leaf: string): string => {
+    const roll = random();
+    if (roll < 0.4) return `${leaf} WITHIN ${1 + Math.floor(random() * 20)} SECONDS`;
+    if (roll < 0.6) return `(${leaf} REPEATS 1 TIMES)`;
+    return leaf;
+  };
+  const generate = (random: () => number): string => {
+    const left = pick(random, leaves);
+    const right = pick(
+      random,
+      leaves.filter((leaf) => leaf !== left),
+    );
+    const operator = pick(random, ['AND', 'FOLLOWEDBY', 'OR']);
+    const pair = `${qualified(random, left)} ${operator} ${qualified(random, right)}`;
+    const roll = random();
+    if (roll < 0.3) return `(${pair}) WITHIN ${5 + Math.floor(random() * 40)} SECONDS`;
+    if (roll < 0.5) return `(${pair}) REPEATS ${2 + Math.floor(random() * 2)} TIMES`;
+    return pair;
+  };
+  const cases = 600;
+  const { matches } = compareWithOracle(prng(28_11), cases, generate);
+  assert.ok(matches > cases / 2, `${matches} matches: both outcomes must be common`);
+});
+
+test('REPEATS over a nested expression, and a side with a qualifier that counts, are left to the oracle', () => {
   for (const pattern of [
     "(([process:name = 'a'] AND [process:name = 'b']) WITHIN 5 SECONDS) REPEATS 2 TIMES",
     "([process:name = 'a'] AND ([process:name = 'b'] OR [process:pid > 3])) REPEATS 2 TIMES",
+    "[process:name = 'a'] FOLLOWEDBY ([process:name = 'b'] REPEATS 2 TIMES)",
+    "[process:name = 'a'] FOLLOWEDBY [process:name = 'b'] START t'2026-01-01T00:00:00Z' STOP t'2027-01-01T00:00:00Z'",
   ]) {
     assert.equal(fastShapeOf(activate(pattern).compiled.ast), undefined, pattern);
   }
