@@ -29,6 +29,8 @@ export class Correlator {
   private notInstant = 0;
   private latestMs = Number.NEGATIVE_INFINITY;
   private evicted = 0;
+  /** How many kept observations satisfy each `[ … ]` (by leaf), so an offer knows which are present. */
+  private readonly leafCounts: number[] = [];
 
   constructor(
     private readonly search: BindingSearch,
@@ -38,6 +40,11 @@ export class Correlator {
     private readonly maxBindings: number,
     /** A shape matched by counting, without the oracle (see fast-shapes.ts). */
     private readonly fastShape: FastShape | undefined,
+    /**
+     * Whether the `[ … ]` of the kept observations could complete the pattern (PatternShape.completable):
+     * while they cannot (the last step of an attack has not come), the oracle is not asked.
+     */
+    private readonly completable?: (present: number) => boolean,
   ) {}
 
   /**
@@ -52,6 +59,9 @@ export class Correlator {
     if (this.fastShape !== undefined && this.notInstant === 0) {
       const used = fastParticipants(this.fastShape, this.kept, entry);
       return { match: used.length === 0 ? undefined : used.map((k) => k.observation), truncated: false };
+    }
+    if (this.completable !== undefined && !this.completable(this.presentLeaves())) {
+      return { match: undefined, truncated: false };
     }
     return this.participants(entry);
   }
@@ -78,6 +88,21 @@ export class Correlator {
 
   get latest(): number {
     return this.latestMs;
+  }
+
+  private presentLeaves(): number {
+    let present = 0;
+    this.leafCounts.forEach((count, leaf) => {
+      if (count > 0) present |= 1 << leaf;
+    });
+    return present;
+  }
+
+  /** Adds `delta` to the count of each leaf `leaves` holds. */
+  private countLeaves(leaves: number, delta: number): void {
+    for (let leaf = 0; leaves >>> leaf !== 0; leaf += 1) {
+      if (((leaves >>> leaf) & 1) !== 0) this.leafCounts[leaf] = (this.leafCounts[leaf] ?? 0) + delta;
+    }
   }
 
   private participants(newest: Kept): OfferResult {
@@ -113,6 +138,7 @@ export class Correlator {
       this.evicted += 1;
     }
     if (!isInstant(entry.observation)) this.notInstant += 1;
+    this.countLeaves(entry.leaves, 1);
     const time = entry.observation.time;
     let at = this.kept.length;
     while (at > 0 && (this.kept[at - 1]?.observation.time ?? 0) > time) at -= 1;
@@ -121,5 +147,6 @@ export class Correlator {
 
   private forget(entry: Kept): void {
     if (!isInstant(entry.observation)) this.notInstant -= 1;
+    this.countLeaves(entry.leaves, -1);
   }
 }

@@ -239,6 +239,7 @@ export class Engine {
       this.config.maxPartialPerIndicator,
       this.config.maxBindingsPerMatch,
       indicator.shape.leaves.length <= 30 ? fastShapeOf(indicator.compiled.ast) : undefined,
+      indicator.shape.completable,
     );
   }
 }

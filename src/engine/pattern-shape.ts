@@ -8,6 +8,38 @@ export interface PatternShape {
   readonly singleObservation: boolean;
   /** How far apart (ms) the observations of one match can be; undefined when no WITHIN bounds it. */
   readonly horizonMs: number | undefined;
+  /**
+   * Whether observations that satisfy the `[ … ]` of `present` (bit i: leaf i) could complete the pattern
+   * at all: a necessary condition only (REPEATS, times and distinctness are left to the full evaluation).
+   * Undefined past 30 leaves, where leaves no longer fit the bits of a number.
+   */
+  readonly completable: ((present: number) => boolean) | undefined;
+}
+
+/** Leaves a bit mask can hold (bit 30 is the last below the sign bit). */
+const MAX_MASK_LEAVES = 30;
+
+/** `completable` of an expression whose first leaf is leaf `next.index` (advanced past its leaves). */
+function completableOf(
+  expression: ObservationExpression,
+  next: { index: number },
+): (present: number) => boolean {
+  switch (expression.kind) {
+    case 'observation': {
+      const bit = 1 << next.index;
+      next.index += 1;
+      return (present) => (present & bit) !== 0;
+    }
+    case 'observation-binary': {
+      const left = completableOf(expression.left, next);
+      const right = completableOf(expression.right, next);
+      return expression.operator === 'OR'
+        ? (present) => left(present) || right(present)
+        : (present) => left(present) && right(present);
+    }
+    case 'observation-qualified':
+      return completableOf(expression.expression, next);
+  }
 }
 
 function leavesOf(expression: ObservationExpression, out: ComparisonExpression[]): void {
@@ -48,5 +80,10 @@ function horizonOf(expression: ObservationExpression): number | undefined {
 export function patternShape(pattern: ObservationExpression): PatternShape {
   const leaves: ComparisonExpression[] = [];
   leavesOf(pattern, leaves);
-  return { leaves, singleObservation: isSingle(pattern), horizonMs: horizonOf(pattern) };
+  return {
+    leaves,
+    singleObservation: isSingle(pattern),
+    horizonMs: horizonOf(pattern),
+    completable: leaves.length <= MAX_MASK_LEAVES ? completableOf(pattern, { index: 0 }) : undefined,
+  };
 }

@@ -151,6 +151,9 @@ function* join(
   ordered: boolean,
   constraints: readonly Constraint[],
 ): Iterable<Binding> {
+  // No binding on the right: none on the left can join, so the left is not enumerated at all (it may hold
+  // every pair of a long batch, while the right, the last step of an attack, has not come).
+  if (right.isEmpty()) return;
   for (const l of left) {
     const latestFirst = ordered ? latestFirstObserved(batch, l) : undefined;
     for (const r of right) {
@@ -328,6 +331,12 @@ class Cached implements Iterable<Binding> {
 
   constructor(source: Iterable<Binding>) {
     this.source = source[Symbol.iterator]();
+  }
+
+  /** Whether the source has no item (its first is computed and kept, if any). */
+  isEmpty(): boolean {
+    for (const _item of this) return false;
+    return true;
   }
 
   *[Symbol.iterator](): Iterator<Binding> {
