@@ -2,6 +2,7 @@
 import type { Logger } from 'pino';
 import type { Match, Observation, Origin, SightingUpdate, Skip } from '../contracts.js';
 import type { Engine } from '../engine/index.js';
+import { EngineTally, EvictionReports, SlowSearchReports, type IndicatorWork } from './engine-tally.js';
 import { isNeo4jOutput, type Neo4jOutput } from '../outputs/neo4j.js';
 import type { Output } from '../outputs/output.js';
 import type { PipelineTelemetry } from '../pipeline.js';
@@ -63,6 +64,11 @@ function engineMetrics(r: MetricsRegistry) {
       'Partial matches dropped because an indicator kept maxPartialPerIndicator, by indicator.',
       ['indicator'],
     ),
+    searchSeconds: r.counter(
+      'matcher_engine_search_seconds_total',
+      'Time a multi-observation indicator spent asking the batch oracle for bindings, by indicator.',
+      ['indicator'],
+    ),
     truncated: r.counter(
       'matcher_engine_truncated_matches_total',
       'Matches whose search for participants stopped at maxBindingsPerMatch (they carry fewer observations).',
@@ -88,93 +94,16 @@ function aggregatorMetrics(r: MetricsRegistry) {
   };
 }
 
-interface EngineCounts {
-  evaluations: number;
-  leafTests: number;
-  truncatedMatches: number;
-}
-
-/**
- * The counts of every engine the pipeline was handed, summed: a refresh swaps in a new engine whose own
- * counts start at zero, and the metrics must not go back. The pipeline asks for the engine once per batch
- * and never offers an observation to the one it had before, so an engine's counts are final once another
- * is handed out; an engine built and replaced between two batches processed nothing.
- */
-class EngineTally {
-  private inUse: Engine | undefined;
-  private readonly retired: EngineCounts = { evaluations: 0, leafTests: 0, truncatedMatches: 0 };
-  private readonly retiredEvictions = new Map<string, number>();
-
-  /** Notes the engine handed to the pipeline, retiring the one it replaces. */
-  use(engine: Engine): void {
-    if (engine === this.inUse) return;
-    if (this.inUse !== undefined) {
-      const stats = this.inUse.stats();
-      this.retired.evaluations += stats.evaluations;
-      this.retired.leafTests += stats.leafTests;
-      this.retired.truncatedMatches += stats.truncatedMatches;
-      for (const [id, evictions] of this.evictionsOf(this.inUse)) {
-        this.retiredEvictions.set(id, (this.retiredEvictions.get(id) ?? 0) + evictions);
-      }
-    }
-    this.inUse = engine;
-  }
-
-  counts(): EngineCounts {
-    const stats = this.inUse?.stats();
-    return {
-      evaluations: this.retired.evaluations + (stats?.evaluations ?? 0),
-      leafTests: this.retired.leafTests + (stats?.leafTests ?? 0),
-      truncatedMatches: this.retired.truncatedMatches + (stats?.truncatedMatches ?? 0),
-    };
-  }
-
-  /** Evictions since start, per indicator that ever had any (or is multi-observation in the engine in use). */
-  evictionsByIndicator(): Map<string, number> {
-    const total = new Map(this.retiredEvictions);
-    if (this.inUse === undefined) return total;
-    for (const [id, evictions] of this.evictionsOf(this.inUse)) {
-      total.set(id, (total.get(id) ?? 0) + evictions);
-    }
-    return total;
-  }
-
-  private evictionsOf(engine: Engine): [string, number][] {
-    return engine.partialByIndicator().map((p) => [p.indicatorId, p.evictions]);
-  }
-}
-
-/** Warns of partial matches evicted, once per indicator per interval, with how many since its last warning. */
-class EvictionReports {
-  private readonly reported = new Map<string, { atMs: number; evictions: number }>();
-
-  constructor(
-    private readonly logger: Logger,
-    private readonly intervalMs: number,
-    private readonly now: () => number,
-  ) {}
-
-  report(evictions: ReadonlyMap<string, number>, nameOf: (id: string) => string | undefined): void {
-    const now = this.now();
-    for (const [id, total] of evictions) {
-      const last = this.reported.get(id);
-      const since = total - (last?.evictions ?? 0);
-      if (since <= 0 || (last !== undefined && now - last.atMs < this.intervalMs)) continue;
-      this.reported.set(id, { atMs: now, evictions: total });
-      this.logger.warn(
-        { code: 'ENGINE_PARTIAL_EVICTED', indicator: id, name: nameOf(id), evicted: since, total },
-        'Partial matches of an indicator were evicted (maxPartialPerIndicator reached); correlations that needed them can be missed.',
-      );
-    }
-  }
-}
-
 export interface EngineTrackingOptions {
   /** Shortest time between two eviction warnings for one indicator. Default 60 000. */
   readonly evictionReportIntervalMs?: number;
+  /** The interval over which an indicator's search time is weighed against the time gone by. Default 60 000. */
+  readonly slowSearchIntervalMs?: number;
+  /** The share of the time gone by that an indicator's searches must take to be warned of. Default 0.1. */
+  readonly slowSearchShare?: number;
 }
 
-/** How often the pipeline's request for the engine also looks for new evictions (cheap, but not per batch). */
+/** How often the pipeline's request for the engine also looks at each indicator's work (cheap, but not per batch). */
 const EVICTION_CHECK_INTERVAL_MS = 1000;
 
 export class DaemonMetrics {
@@ -317,15 +246,22 @@ export class DaemonMetrics {
    */
   trackEngine(current: () => Engine, logger: Logger, options: EngineTrackingOptions = {}): () => Engine {
     const tally = new EngineTally();
-    const reports = new EvictionReports(logger, options.evictionReportIntervalMs ?? 60_000, this.now);
+    const evictionReports = new EvictionReports(logger, options.evictionReportIntervalMs ?? 60_000, this.now);
+    const slowReports = new SlowSearchReports(
+      logger,
+      options.slowSearchIntervalMs ?? 60_000,
+      options.slowSearchShare ?? 0.1,
+      this.now,
+    );
     const nameOf = (id: string): string | undefined =>
       current().indicators.find((indicator) => indicator.id === id)?.name;
     let checkedAtMs = Number.NEGATIVE_INFINITY;
-    const check = (): Map<string, number> => {
+    const check = (): Map<string, IndicatorWork> => {
       checkedAtMs = this.now();
-      const evictions = tally.evictionsByIndicator();
-      reports.report(evictions, nameOf);
-      return evictions;
+      const work = tally.workByIndicator();
+      evictionReports.report(work, nameOf);
+      slowReports.report(work, nameOf);
+      return work;
     };
     this.registry.onCollect(() => {
       const engine = current();
@@ -335,9 +271,14 @@ export class DaemonMetrics {
       this.engine.leafTests.set({}, counts.leafTests);
       this.engine.truncated.set({}, counts.truncatedMatches);
       // Every multi-observation indicator in force has a series from the start, so a first eviction shows as a rise.
-      for (const { indicatorId } of engine.partialByIndicator())
+      for (const { indicatorId } of engine.partialByIndicator()) {
         this.engine.evictions.inc({ indicator: indicatorId }, 0);
-      for (const [indicator, evictions] of check()) this.engine.evictions.set({ indicator }, evictions);
+        this.engine.searchSeconds.inc({ indicator: indicatorId }, 0);
+      }
+      for (const [indicator, { evictions, searchMs }] of check()) {
+        this.engine.evictions.set({ indicator }, evictions);
+        this.engine.searchSeconds.set({ indicator }, searchMs / 1000);
+      }
     });
     return () => {
       const engine = current();

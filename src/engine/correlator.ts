@@ -29,6 +29,7 @@ export class Correlator {
   private notInstant = 0;
   private latestMs = Number.NEGATIVE_INFINITY;
   private evicted = 0;
+  private searchedMs = 0;
   /** How many kept observations satisfy each `[ … ]` (by leaf), so an offer knows which are present. */
   private readonly leafCounts: number[] = [];
 
@@ -74,6 +75,11 @@ export class Correlator {
     return this.evicted;
   }
 
+  /** Milliseconds spent asking the oracle for bindings, so an indicator that slows everything is named. */
+  get searchMs(): number {
+    return this.searchedMs;
+  }
+
   /** The observations still kept, oldest first (for a swap to carry over). */
   snapshot(): readonly Kept[] {
     return this.kept;
@@ -106,6 +112,15 @@ export class Correlator {
   }
 
   private participants(newest: Kept): OfferResult {
+    const start = performance.now();
+    try {
+      return this.searchParticipants(newest);
+    } finally {
+      this.searchedMs += performance.now() - start;
+    }
+  }
+
+  private searchParticipants(newest: Kept): OfferResult {
     const at = this.kept.indexOf(newest);
     const used = new Set<number>();
     let seen = 0;

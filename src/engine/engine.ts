@@ -31,6 +31,8 @@ export interface IndicatorPartialStats {
   readonly partial: number;
   /** Observations dropped because the indicator kept `maxPartialPerIndicator` (since this engine was built). */
   readonly evictions: number;
+  /** Milliseconds spent asking the batch oracle for bindings (since this engine was built). */
+  readonly searchMs: number;
 }
 
 /**
@@ -192,6 +194,7 @@ export class Engine {
       indicatorId,
       partial: correlator.size,
       evictions: correlator.evictions,
+      searchMs: correlator.searchMs,
     }));
   }
 

@@ -204,3 +204,38 @@ test('lines dropped as replays and failed state saves reach /metrics', () => {
   assert.equal(sampleValue(samples, 'matcher_lines_replayed_total', { source: 'tail:/b' }), 1);
   assert.equal(sampleValue(samples, 'matcher_state_save_failures_total'), 1);
 });
+
+test('an indicator whose correlation searches take a share of the time is named in a warning, and its search time reaches /metrics', () => {
+  let nowMs = 0;
+  const metrics = new DaemonMetrics(new MetricsRegistry(), () => nowMs);
+  const inForce = new Engine(activeSet(), engineConfigSchema.parse({}));
+  const { logger, lines } = logCapture();
+  // Any search time at all is a share of the time here, so the test does not depend on how fast it ran.
+  const engine = metrics.trackEngine(() => inForce, logger, {
+    slowSearchIntervalMs: 1_000,
+    slowSearchShare: 1e-12,
+  });
+  const scrape = () => parseExposition(metrics.registry.render());
+  const slow = () => lines().filter((line) => line.code === 'ENGINE_INDICATOR_SLOW');
+  const searchSeconds = () =>
+    sampleValue(scrape(), 'matcher_engine_search_seconds_total', { indicator: SEQUENCE_ID });
+
+  engine();
+  assert.equal(searchSeconds(), 0, 'a series from the start');
+  // Events over an interval each: the correlator asks the oracle once a and b could complete the pattern.
+  engine().process(event('a', T0));
+  assert.equal(inForce.partialByIndicator()[0]?.searchMs, 0, 'nothing searched while no b is kept');
+  engine().process(event('b', T0 + 2_000));
+  const searched = inForce.partialByIndicator()[0]?.searchMs ?? 0;
+  assert.ok(searched > 0, 'the search was timed');
+  nowMs += 1_000;
+  assert.ok((searchSeconds() ?? 0) > 0);
+  assert.deepEqual(
+    slow().map((line) => [line.indicator, line.name, line.overMs]),
+    [[SEQUENCE_ID, 'a then b', 1_000]],
+  );
+  // A quiet interval: no search, no warning.
+  nowMs += 1_000;
+  scrape();
+  assert.equal(slow().length, 1);
+});
