@@ -2,10 +2,14 @@ import type { Observation } from '../contracts.js';
 import { fastParticipants, isInstant, type FastShape, type Kept } from './fast-shapes.js';
 
 /**
- * Every binding of the pattern over some observations, each as the indexes (into the list given) it uses.
- * The batch oracle's `bindings`, in production; anything equivalent in tests.
+ * Every binding of the pattern over some observations that uses the one at index `through`, each as the
+ * indexes (into the list given) it uses. The batch oracle's `bindings`, in production; anything equivalent
+ * in tests (one that gives other bindings too is filtered).
  */
-export type BindingSearch = (observations: readonly Observation[]) => Iterable<ReadonlySet<number>>;
+export type BindingSearch = (
+  observations: readonly Observation[],
+  through: number,
+) => Iterable<ReadonlySet<number>>;
 
 /** What one offer found: the observations of the match it completes, if any, and whether the search was cut. */
 export interface OfferResult {
@@ -124,9 +128,15 @@ export class Correlator {
     const at = this.kept.indexOf(newest);
     const used = new Set<number>();
     let seen = 0;
-    for (const binding of this.search(this.kept.map((k) => k.observation))) {
+    for (const binding of this.search(
+      this.kept.map((k) => k.observation),
+      at,
+    )) {
+      if (!binding.has(at)) continue;
       seen += 1;
-      if (binding.has(at)) for (const index of binding) used.add(index);
+      for (const index of binding) used.add(index);
+      // Every kept observation takes part already: no binding can add one.
+      if (used.size === this.kept.length) break;
       if (seen >= this.maxBindings) return { match: this.pick(used), truncated: true };
     }
     return { match: this.pick(used), truncated: false };

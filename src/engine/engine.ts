@@ -234,8 +234,8 @@ export class Engine {
 
   private correlator(indicator: ActiveIndicator): Correlator {
     const horizon = indicator.shape.horizonMs ?? this.config.defaultHorizonMs;
-    const search = (observations: readonly Observation[]): Iterable<ReadonlySet<number>> =>
-      indicator.compiled.bindings(asBundles(observations));
+    const search = (observations: readonly Observation[], through: number): Iterable<ReadonlySet<number>> =>
+      indicator.compiled.bindings(asBundles(observations), { through });
     return new Correlator(
       search,
       horizon + this.config.outOfOrderToleranceMs,

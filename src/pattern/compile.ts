@@ -32,8 +32,15 @@ export interface CompiledPattern {
   /**
    * Every distinct binding of the pattern over the observations (same input as `match`): the indexes, in
    * input order of the observed-data, that one way of satisfying the pattern uses. Lazy; may be many.
+   * With `through`, only the bindings that use the observed-data at that index, found without enumerating
+   * the others (except under REPEATS, where they are enumerated and filtered).
    */
-  bindings(observations: readonly unknown[]): Iterable<ReadonlySet<number>>;
+  bindings(observations: readonly unknown[], options?: BindingsOptions): Iterable<ReadonlySet<number>>;
+}
+
+export interface BindingsOptions {
+  /** The index (in the input) of an observed-data every binding must use. */
+  readonly through?: number;
 }
 
 /**
@@ -64,7 +71,8 @@ export function compileParsedPattern(
     ast,
     stixVersion,
     match: (observations) => hasAny(enumerate(readObservations(observations, stixVersion))),
-    bindings: (observations) => enumerate(readObservations(observations, stixVersion)),
+    bindings: (observations, options) =>
+      enumerate(readObservations(observations, stixVersion), options?.through),
   };
 }
 

@@ -10,7 +10,7 @@ export {
   matchPattern,
   compileComparisonExpression,
 } from './compile.js';
-export type { CompiledPattern, CompileOptions, StixPatternVersion } from './compile.js';
+export type { BindingsOptions, CompiledPattern, CompileOptions, StixPatternVersion } from './compile.js';
 export type { CompiledComparisonExpression } from './comparison.js';
 export { createObservationView, createObservationViewV20 } from './observations.js';
 export type { JsonObject, ObservationView } from './observations.js';

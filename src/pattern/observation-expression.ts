@@ -32,7 +32,23 @@ interface Binding {
   readonly key: string;
 }
 
-type Evaluate = (batch: readonly TimedObservation[]) => Iterable<Binding>;
+/** Bindings asked to use one observation: the `[ … ]` at position `leaf` (left to right) takes it. */
+interface Anchor {
+  readonly leaf: number;
+  readonly index: number;
+}
+
+/** The bindings of an expression; with an anchor, only those in which its leaf takes the anchored observation. */
+type Evaluate = (batch: readonly TimedObservation[], anchor?: Anchor) => Iterable<Binding>;
+
+/** A compiled expression, with the positions of its leaves (`first` to `end`, exclusive). */
+interface Node {
+  readonly evaluate: Evaluate;
+  readonly first: number;
+  readonly end: number;
+  /** REPEATS lies at or below it: an anchor cannot be pushed down there (one copy takes it, not all). */
+  readonly repeats: boolean;
+}
 
 /**
  * A condition from an enclosing WITHIN or START/STOP. Both are closed under subsets (removing observations
@@ -50,7 +66,7 @@ export function compileObservationExpression(
   expression: ObservationExpression,
   compileLeaf: CompileLeaf,
 ): (batch: readonly TimedObservation[]) => boolean {
-  const evaluate = compileNode(expression, compileLeaf, []);
+  const { evaluate } = compileNode(expression, compileLeaf, [], { next: 0 });
   return (batch) => {
     for (const _binding of evaluate(batch)) return true;
     return false;
@@ -65,32 +81,81 @@ export function compileObservationExpression(
 export function compileObservationBindings(
   expression: ObservationExpression,
   compileLeaf: CompileLeaf,
-): (batch: readonly TimedObservation[]) => Iterable<ReadonlySet<number>> {
-  const evaluate = compileNode(expression, compileLeaf, []);
-  return function* bindings(batch) {
-    for (const binding of evaluate(batch)) yield new Set(binding.counts.keys());
+): (batch: readonly TimedObservation[], through?: number) => Iterable<ReadonlySet<number>> {
+  const root = compileNode(expression, compileLeaf, [], { next: 0 });
+  return function* bindings(batch, through) {
+    if (through === undefined || root.repeats) {
+      for (const binding of root.evaluate(batch)) {
+        if (through === undefined || binding.counts.has(through)) yield new Set(binding.counts.keys());
+      }
+      return;
+    }
+    // A binding that uses the observation gives it to some leaf: each leaf in turn takes it, so the other
+    // leaves are only joined with it, never enumerated among themselves alone.
+    const seen = new Set<string>();
+    for (let leaf = root.first; leaf < root.end; leaf += 1) {
+      for (const binding of root.evaluate(batch, { leaf, index: through })) {
+        if (seen.has(binding.key)) continue;
+        seen.add(binding.key);
+        yield new Set(binding.counts.keys());
+      }
+    }
   };
+}
+
+function contains(node: Node, anchor: Anchor | undefined): Anchor | undefined {
+  return anchor !== undefined && anchor.leaf >= node.first && anchor.leaf < node.end ? anchor : undefined;
 }
 
 function compileNode(
   expression: ObservationExpression,
   compileLeaf: CompileLeaf,
   constraints: readonly Constraint[],
-): Evaluate {
+  leaves: { next: number },
+): Node {
   switch (expression.kind) {
     case 'observation': {
       const test = compileLeaf(expression);
-      return (batch) => leafBindings(batch, test, constraints);
+      const first = leaves.next;
+      leaves.next += 1;
+      return {
+        evaluate: (batch, anchor) => leafBindings(batch, test, constraints, anchor?.index),
+        first,
+        end: leaves.next,
+        repeats: false,
+      };
     }
     case 'observation-binary': {
-      const left = compileNode(expression.left, compileLeaf, constraints);
-      const right = compileNode(expression.right, compileLeaf, constraints);
-      if (expression.operator === 'OR') return (batch) => distinct(concat(left(batch), right(batch)));
+      const left = compileNode(expression.left, compileLeaf, constraints, leaves);
+      const right = compileNode(expression.right, compileLeaf, constraints, leaves);
+      const node = { first: left.first, end: right.end, repeats: left.repeats || right.repeats };
+      if (expression.operator === 'OR') {
+        return {
+          ...node,
+          // Anchored, only the side that holds the anchored leaf can give a binding that uses it.
+          evaluate: (batch, anchor) =>
+            anchor === undefined
+              ? distinct(concat(left.evaluate(batch), right.evaluate(batch)))
+              : (contains(left, anchor) === undefined ? right : left).evaluate(batch, anchor),
+        };
+      }
       const ordered = expression.operator === 'FOLLOWEDBY';
-      return (batch) => distinct(join(batch, left(batch), new Cached(right(batch)), ordered, constraints));
+      return {
+        ...node,
+        evaluate: (batch, anchor) =>
+          distinct(
+            join(
+              batch,
+              left.evaluate(batch, contains(left, anchor)),
+              new Cached(right.evaluate(batch, contains(right, anchor))),
+              ordered,
+              constraints,
+            ),
+          ),
+      };
     }
     case 'observation-qualified':
-      return compileQualified(expression.qualifier, expression.expression, compileLeaf, constraints);
+      return compileQualified(expression.qualifier, expression.expression, compileLeaf, constraints, leaves);
   }
 }
 
@@ -99,17 +164,23 @@ function compileQualified(
   expression: ObservationExpression,
   compileLeaf: CompileLeaf,
   constraints: readonly Constraint[],
-): Evaluate {
+  leaves: { next: number },
+): Node {
   switch (qualifier.kind) {
     case 'repeats': {
       const times = qualifier.times;
-      const inner = compileNode(expression, compileLeaf, constraints);
-      return (batch) => distinct(repeats(batch, [...inner(batch)], times, constraints));
+      const inner = compileNode(expression, compileLeaf, constraints, leaves);
+      return {
+        first: inner.first,
+        end: inner.end,
+        repeats: true,
+        evaluate: (batch) => distinct(repeats(batch, [...inner.evaluate(batch)], times, constraints)),
+      };
     }
     case 'within': {
       const seconds = qualifier.seconds;
       const within: Constraint = (batch, binding) => withinSeconds(batch, binding, seconds);
-      return compileNode(expression, compileLeaf, [...constraints, within]);
+      return compileNode(expression, compileLeaf, [...constraints, within], leaves);
     }
     case 'start-stop': {
       const start = parseTimestamp(qualifier.startTime.value);
@@ -117,9 +188,13 @@ function compileQualified(
       if (start === undefined) throw new ConstantError('invalid START timestamp', qualifier.startTime);
       if (stop === undefined) throw new ConstantError('invalid STOP timestamp', qualifier.stopTime);
       // START inclusive, STOP exclusive: an empty or inverted window admits nothing.
-      if (compareTimestamps(start, stop) >= 0) return () => [];
+      if (compareTimestamps(start, stop) >= 0) {
+        // Nothing is admitted, but the leaves keep their positions.
+        const inner = compileNode(expression, compileLeaf, constraints, leaves);
+        return { ...inner, evaluate: () => [] };
+      }
       const window: Constraint = (batch, binding) => inWindow(batch, binding, start, stop);
-      return compileNode(expression, compileLeaf, [...constraints, window]);
+      return compileNode(expression, compileLeaf, [...constraints, window], leaves);
     }
   }
 }
@@ -132,13 +207,16 @@ function admits(
   return constraints.every((constraint) => constraint(batch, binding));
 }
 
+/** The observations that satisfy a leaf, each a binding; only `anchor` when one is given. */
 function* leafBindings(
   batch: readonly TimedObservation[],
   test: (view: ObservationView) => boolean,
   constraints: readonly Constraint[],
+  anchor: number | undefined,
 ): Iterable<Binding> {
-  for (const [index, observation] of batch.entries()) {
-    if (!test(observation.view)) continue;
+  const candidates = anchor === undefined ? batch.entries() : [[anchor, batch[anchor]] as const];
+  for (const [index, observation] of candidates) {
+    if (observation === undefined || !test(observation.view)) continue;
     const binding = { counts: new Map([[index, 1]]), key: `${index}*1` };
     if (admits(batch, binding, constraints)) yield binding;
   }
@@ -154,13 +232,46 @@ function* join(
   // No binding on the right: none on the left can join, so the left is not enumerated at all (it may hold
   // every pair of a long batch, while the right, the last step of an attack, has not come).
   if (right.isEmpty()) return;
+  if (ordered) {
+    yield* orderedJoin(batch, left, right, constraints);
+    return;
+  }
   for (const l of left) {
-    const latestFirst = ordered ? latestFirstObserved(batch, l) : undefined;
     for (const r of right) {
-      if (latestFirst !== undefined && compareTimestamps(latestFirst, earliestLastObserved(batch, r)) > 0) {
-        continue;
-      }
       const both = union(batch, l, r);
+      if (both !== undefined && admits(batch, both, constraints)) yield both;
+    }
+  }
+}
+
+/**
+ * FOLLOWEDBY: the right bindings sorted by their earliest last_observed, so each left binding meets only
+ * those that can come after it (found by bisection) instead of testing the order against every one.
+ */
+function* orderedJoin(
+  batch: readonly TimedObservation[],
+  left: Iterable<Binding>,
+  right: Iterable<Binding>,
+  constraints: readonly Constraint[],
+): Iterable<Binding> {
+  const rights = [...right]
+    .map((binding) => ({ binding, earliestLast: earliestLastObserved(batch, binding) }))
+    .sort((a, b) => compareTimestamps(a.earliestLast, b.earliestLast));
+  for (const l of left) {
+    const latestFirst = latestFirstObserved(batch, l);
+    let low = 0;
+    let high = rights.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      const candidate = rights[middle];
+      if (candidate !== undefined && compareTimestamps(candidate.earliestLast, latestFirst) < 0)
+        low = middle + 1;
+      else high = middle;
+    }
+    for (let index = low; index < rights.length; index += 1) {
+      const r = rights[index];
+      if (r === undefined) continue;
+      const both = union(batch, l, r.binding);
       if (both !== undefined && admits(batch, both, constraints)) yield both;
     }
   }

@@ -83,7 +83,7 @@ function logCapture() {
 test('engine counts reach /metrics, keep adding up across an indicator refresh, and evictions are logged per indicator', () => {
   let nowMs = 0;
   const metrics = new DaemonMetrics(new MetricsRegistry(), () => nowMs);
-  const config = engineConfigSchema.parse({ maxPartialPerIndicator: 2, maxBindingsPerMatch: 1 });
+  const config = engineConfigSchema.parse({ maxPartialPerIndicator: 3, maxBindingsPerMatch: 1 });
   const first = new Engine(activeSet(), config);
   let inForce = first;
   const { logger, lines } = logCapture();
@@ -102,29 +102,30 @@ test('engine counts reach /metrics, keep adding up across an indicator refresh, 
 
   // One batch per event, as the pipeline asks for the engine once per batch.
   for (let i = 0; i < 5; i += 1) engine().process(event('a', T0 + i * 1000));
-  // Keeps a4 and a5 (a1..a3 evicted); then b evicts a4 and completes a match cut at one binding.
+  // Keeps a3, a4 and a5 (a1, a2 evicted); then b evicts a3 and completes a match cut at one binding (a4
+  // and a5 each make one with it).
   assert.equal(engine().process(event('b', T0 + 10_000)).length, 1);
   assert.equal(engine().process(event('c', T0 + 11_000)).length, 1);
   const firstStats = first.stats();
   assert.deepEqual(
     [firstStats.evictions, firstStats.partial, firstStats.truncatedMatches, firstStats.evaluations],
-    [4, 2, 1, 7],
+    [3, 3, 1, 7],
   );
   const beforeSwap = scrape();
   assert.equal(
     sampleValue(beforeSwap, 'matcher_engine_partial_evictions_total', { indicator: SEQUENCE_ID }),
-    4,
+    3,
   );
-  assert.equal(sampleValue(beforeSwap, 'matcher_engine_partial_matches'), 2);
+  assert.equal(sampleValue(beforeSwap, 'matcher_engine_partial_matches'), 3);
   assert.equal(sampleValue(beforeSwap, 'matcher_engine_truncated_matches_total'), 1);
   assert.equal(sampleValue(beforeSwap, 'matcher_engine_evaluations_total'), 7);
   assert.equal(sampleValue(beforeSwap, 'matcher_engine_leaf_tests_total'), firstStats.leafTests);
   assert.deepEqual(
     warnings().map((line) => [line.indicator, line.name, line.evicted, line.total]),
-    [[SEQUENCE_ID, 'a then b', 4, 4]],
+    [[SEQUENCE_ID, 'a then b', 3, 3]],
   );
 
-  // A refresh with the same patterns: the new engine takes over a5 and b, and its own counts start at 0.
+  // A refresh with the same patterns: the new engine takes over a4, a5 and b, and its own counts start at 0.
   inForce = first.withIndicators(activeSet());
   engine().process(event('a', T0 + 12_000));
   const second = inForce;
@@ -132,7 +133,7 @@ test('engine counts reach /metrics, keep adding up across an indicator refresh, 
   const afterSwap = scrape();
   assert.equal(
     sampleValue(afterSwap, 'matcher_engine_partial_evictions_total', { indicator: SEQUENCE_ID }),
-    5,
+    4,
     'the evictions of the engine replaced are kept',
   );
   assert.equal(sampleValue(afterSwap, 'matcher_engine_evaluations_total'), 8);
@@ -141,7 +142,7 @@ test('engine counts reach /metrics, keep adding up across an indicator refresh, 
     firstStats.leafTests + second.stats().leafTests,
   );
   assert.equal(sampleValue(afterSwap, 'matcher_engine_truncated_matches_total'), 1);
-  assert.equal(sampleValue(afterSwap, 'matcher_engine_partial_matches'), 2);
+  assert.equal(sampleValue(afterSwap, 'matcher_engine_partial_matches'), 3);
   assert.equal(warnings().length, 1, 'not warned again within the interval');
 
   nowMs += 60_000;
@@ -150,8 +151,8 @@ test('engine counts reach /metrics, keep adding up across an indicator refresh, 
   assert.deepEqual(
     warnings().map((line) => [line.evicted, line.total]),
     [
-      [4, 4],
-      [1, 5],
+      [3, 3],
+      [1, 4],
     ],
     'after the interval, one warning with the evictions since the last one',
   );

@@ -125,3 +125,50 @@ test('bindings lists every distinct way the pattern is satisfied, as indexes of 
   assert.equal(compiled.match(batch), found.length > 0);
   assert.deepEqual([...compiled.bindings(batch.slice(0, 2))], [], 'no b: no binding');
 });
+
+/** A generated observation expression over file names a, b and c, with every operator and qualifier. */
+function generatedPattern(random: () => number, depth: number): string {
+  const roll = random();
+  const name = ['a', 'b', 'c'][Math.floor(random() * 3)] ?? 'a';
+  if (depth === 0 || roll < 0.3) return `[file:name = '${name}']`;
+  if (roll < 0.7) {
+    const operator = ['AND', 'OR', 'FOLLOWEDBY'][Math.floor(random() * 3)] ?? 'AND';
+    return `(${generatedPattern(random, depth - 1)} ${operator} ${generatedPattern(random, depth - 1)})`;
+  }
+  const inner = generatedPattern(random, depth - 1);
+  if (roll < 0.8) return `(${inner} WITHIN ${1 + Math.floor(random() * 8)} SECONDS)`;
+  if (roll < 0.9)
+    return `(${inner} START t'${at(Math.floor(random() * 6))}' STOP t'${at(4 + Math.floor(random() * 8))}')`;
+  return `(${inner} REPEATS ${1 + Math.floor(random() * 2)} TIMES)`;
+}
+
+test('bindings through one observed-data are exactly those of all bindings that use it', () => {
+  let random = 7;
+  const next = (): number => {
+    random = (random * 1_103_515_245 + 12_345) % 2 ** 31;
+    return random / 2 ** 31;
+  };
+  let through = 0;
+  for (let c = 0; c < 400; c += 1) {
+    const compiled = compilePattern(generatedPattern(next, 3));
+    const batch = Array.from({ length: 3 + Math.floor(next() * 4) }, () => {
+      const start = Math.floor(next() * 12);
+      // Some observed-data are intervals, or observed twice: bindings then count observations, not objects.
+      const count = next() < 0.2 ? 2 : 1;
+      const last = next() < 0.2 ? at(start + 2) : at(start);
+      return bundle([{ type: 'file', name: ['a', 'b', 'c'][Math.floor(next() * 3)] ?? 'a' }], {
+        first: at(start),
+        last,
+        count,
+      });
+    });
+    const all = [...compiled.bindings(batch)].map((binding) => [...binding].sort().join(','));
+    for (let index = 0; index < batch.length; index += 1) {
+      const expected = all.filter((key) => key.split(',').includes(String(index))).sort();
+      const found = [...compiled.bindings(batch, { through: index })].map((b) => [...b].sort().join(','));
+      assert.deepEqual(found.sort(), expected, `${compiled.text} through ${index}`);
+      through += expected.length;
+    }
+  }
+  assert.ok(through > 400, `${through} bindings through an observed-data: both outcomes must be common`);
+});
