@@ -71,7 +71,7 @@ function engineMetrics(r: MetricsRegistry) {
     ),
     truncated: r.counter(
       'matcher_engine_truncated_matches_total',
-      'Matches whose search for participants stopped at maxBindingsPerMatch (they carry fewer observations).',
+      'Searches for the participants of a match cut at maxBindingsPerMatch or maxSearchStepsPerOffer (fewer observations, or no match when none was found).',
     ),
     evaluations: r.counter(
       'matcher_engine_evaluations_total',

@@ -24,6 +24,14 @@ export const engineConfigSchema = z
       .describe(
         'Bindings looked at to gather the observations of one multi-observation match; beyond it the match carries those found (counted).',
       ),
+    maxSearchStepsPerOffer: z
+      .number()
+      .int()
+      .positive()
+      .default(200_000)
+      .describe(
+        'Steps (an observation tested, two bindings combined) one search for a multi-observation match may take; beyond it the match carries those found (counted).',
+      ),
     outOfOrderToleranceMs: z
       .number()
       .int()

@@ -1,4 +1,5 @@
 import type { Observation } from '../contracts.js';
+import { SearchLimitError } from '../pattern/index.js';
 import { fastParticipants, isInstant, type FastShape, type Kept } from './fast-shapes.js';
 
 /**
@@ -128,16 +129,22 @@ export class Correlator {
     const at = this.kept.indexOf(newest);
     const used = new Set<number>();
     let seen = 0;
-    for (const binding of this.search(
-      this.kept.map((k) => k.observation),
-      at,
-    )) {
-      if (!binding.has(at)) continue;
-      seen += 1;
-      for (const index of binding) used.add(index);
-      // Every kept observation takes part already: no binding can add one.
-      if (used.size === this.kept.length) break;
-      if (seen >= this.maxBindings) return { match: this.pick(used), truncated: true };
+    try {
+      for (const binding of this.search(
+        this.kept.map((k) => k.observation),
+        at,
+      )) {
+        // Every binding looked at counts towards the cap, through the new observation or not.
+        seen += 1;
+        if (binding.has(at)) for (const index of binding) used.add(index);
+        // Every kept observation takes part already: no binding can add one.
+        if (used.size === this.kept.length) break;
+        if (seen >= this.maxBindings) return { match: this.pick(used), truncated: true };
+      }
+    } catch (error) {
+      // The search ran out of steps (maxSearchStepsPerOffer): the match carries what it found, counted.
+      if (!(error instanceof SearchLimitError)) throw error;
+      return { match: this.pick(used), truncated: true };
     }
     return { match: this.pick(used), truncated: false };
   }

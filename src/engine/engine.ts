@@ -18,7 +18,7 @@ export interface EngineStats {
   readonly matches: number;
   /** Partial matches dropped because an indicator kept too many (`maxPartialPerIndicator`). */
   readonly evictions: number;
-  /** Matches whose search for participants stopped at `maxBindingsPerMatch` (they carry fewer). */
+  /** Searches for participants cut at `maxBindingsPerMatch` or `maxSearchStepsPerOffer` (fewer, or no match). */
   readonly truncatedMatches: number;
   /** Observations kept for multi-observation indicators now. */
   readonly partial: number;
@@ -235,7 +235,10 @@ export class Engine {
   private correlator(indicator: ActiveIndicator): Correlator {
     const horizon = indicator.shape.horizonMs ?? this.config.defaultHorizonMs;
     const search = (observations: readonly Observation[], through: number): Iterable<ReadonlySet<number>> =>
-      indicator.compiled.bindings(asBundles(observations), { through });
+      indicator.compiled.bindings(asBundles(observations), {
+        through,
+        maxSteps: this.config.maxSearchStepsPerOffer,
+      });
     return new Correlator(
       search,
       horizon + this.config.outOfOrderToleranceMs,

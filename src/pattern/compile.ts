@@ -41,6 +41,11 @@ export interface CompiledPattern {
 export interface BindingsOptions {
   /** The index (in the input) of an observed-data every binding must use. */
   readonly through?: number;
+  /**
+   * How many steps (an observation tested against a `[ … ]`, two bindings combined) the search may take;
+   * past them the iteration throws SearchLimitError. Unlimited when absent.
+   */
+  readonly maxSteps?: number;
 }
 
 /**
@@ -72,7 +77,7 @@ export function compileParsedPattern(
     stixVersion,
     match: (observations) => hasAny(enumerate(readObservations(observations, stixVersion))),
     bindings: (observations, options) =>
-      enumerate(readObservations(observations, stixVersion), options?.through),
+      enumerate(readObservations(observations, stixVersion), options?.through, options?.maxSteps),
   };
 }
 

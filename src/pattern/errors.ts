@@ -40,3 +40,11 @@ export class PatternSyntaxError extends Error {
     this.hint = details.hint;
   }
 }
+
+/** A search for bindings stopped at the `maxSteps` it was given (the bindings yielded before it stand). */
+export class SearchLimitError extends Error {
+  override readonly name = 'SearchLimitError';
+  constructor(readonly maxSteps: number) {
+    super(`the search for bindings tried ${maxSteps} combinations and stopped`);
+  }
+}

@@ -3,7 +3,7 @@
  * This folder imports nothing from the rest of the project, so it can be published on its own.
  */
 export type * from './ast.js';
-export { PatternSyntaxError } from './errors.js';
+export { PatternSyntaxError, SearchLimitError } from './errors.js';
 export {
   compilePattern,
   compileParsedPattern,

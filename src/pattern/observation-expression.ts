@@ -24,7 +24,21 @@ import type { ObservationExpression, Qualifier } from './ast.js';
 import type { TimedObservation } from './observation-input.js';
 import type { ObservationView } from './observations.js';
 import { addSeconds, compareTimestamps, parseTimestamp, type Timestamp } from './values/timestamp.js';
+import { SearchLimitError } from './errors.js';
 import { ConstantError } from './operators.js';
+
+/**
+ * What a search may still try, by its batch (each search reads its input into a batch of its own): every
+ * observation tested against a leaf and every combination of two bindings is a step.
+ */
+const budgets = new WeakMap<readonly TimedObservation[], { readonly maxSteps: number; left: number }>();
+
+function step(batch: readonly TimedObservation[]): void {
+  const budget = budgets.get(batch);
+  if (budget === undefined) return;
+  budget.left -= 1;
+  if (budget.left < 0) throw new SearchLimitError(budget.maxSteps);
+}
 
 /** How many observations of each observed-data (by index in the batch) a binding uses. */
 interface Binding {
@@ -81,9 +95,14 @@ export function compileObservationExpression(
 export function compileObservationBindings(
   expression: ObservationExpression,
   compileLeaf: CompileLeaf,
-): (batch: readonly TimedObservation[], through?: number) => Iterable<ReadonlySet<number>> {
+): (
+  batch: readonly TimedObservation[],
+  through?: number,
+  maxSteps?: number,
+) => Iterable<ReadonlySet<number>> {
   const root = compileNode(expression, compileLeaf, [], { next: 0 });
-  return function* bindings(batch, through) {
+  return function* bindings(batch, through, maxSteps) {
+    if (maxSteps !== undefined) budgets.set(batch, { maxSteps, left: maxSteps });
     if (through === undefined || root.repeats) {
       for (const binding of root.evaluate(batch)) {
         if (through === undefined || binding.counts.has(through)) yield new Set(binding.counts.keys());
@@ -216,6 +235,7 @@ function* leafBindings(
 ): Iterable<Binding> {
   const candidates = anchor === undefined ? batch.entries() : [[anchor, batch[anchor]] as const];
   for (const [index, observation] of candidates) {
+    step(batch);
     if (observation === undefined || !test(observation.view)) continue;
     const binding = { counts: new Map([[index, 1]]), key: `${index}*1` };
     if (admits(batch, binding, constraints)) yield binding;
@@ -360,6 +380,7 @@ function maxCopies(
  * observed.
  */
 function union(batch: readonly TimedObservation[], a: Binding, b: Binding, copies = 1): Binding | undefined {
+  step(batch);
   // Zero copies adds nothing; an entry with count 0 would wrongly take part in time checks.
   if (copies === 0) return a;
   const counts = new Map(a.counts);

@@ -6,9 +6,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Observation, StixObject } from '../../src/contracts.js';
 import { Correlator } from '../../src/engine/correlator.js';
-import { activateIndicator } from '../../src/engine/index.js';
+import { Engine, activateIndicator, engineConfigSchema } from '../../src/engine/index.js';
 import { asBundles } from '../../src/engine/indicator.js';
 import { createObservationView } from '../../src/pattern/index.js';
+import { stixTimestamp } from '../../src/sightings/sighting.js';
 import { deterministicId } from '../../src/stix/ids.js';
 import { processObservation } from '../helpers/observation.js';
 
@@ -51,4 +52,39 @@ test('the oracle is asked only once the kept observations could complete the pat
   // The other side of the OR completes alone, whatever is kept.
   assert.equal(offer(41, 'nc')?.map((o) => o.observedData.id).length, 1);
   assert.equal(searches, 2);
+});
+
+test('a search that runs out of steps gives the match what it found, counted as truncated', () => {
+  const pattern = "[process:name = 'a'] FOLLOWEDBY ([process:name = 'b'] REPEATS 2 TIMES)";
+  const indicator = activateIndicator({
+    id: 'indicator--1f2e3d4c-5b6a-4978-8675-a4b3c2d1e0f9',
+    pattern,
+    pattern_type: 'stix',
+    valid_from: '2020-01-01T00:00:00Z',
+  });
+  if ('reason' in indicator) throw new Error(indicator.message);
+  const run = (maxSearchStepsPerOffer: number) => {
+    const engine = new Engine([indicator], engineConfigSchema.parse({ maxSearchStepsPerOffer }));
+    // Observed over a second each, so the oracle decides (not the counting shortcut).
+    const stream = [
+      ...Array.from({ length: 20 }, (_, serial) => event(serial, 'a')),
+      event(20, 'b'),
+      event(21, 'b'),
+    ].map((observation) => ({
+      ...observation,
+      observedData: { ...observation.observedData, last_observed: stixTimestamp(observation.time + 1000) },
+    }));
+    const matches = stream.flatMap((observation) => engine.process(observation));
+    return { matches, truncated: engine.stats().truncatedMatches };
+  };
+  const complete = run(1_000_000);
+  assert.equal(complete.truncated, 0);
+  assert.deepEqual(
+    complete.matches.map((match) => match.observations.length),
+    [22],
+    'every a, and both b',
+  );
+  const cut = run(60);
+  assert.ok(cut.truncated >= 1, 'the cut is counted');
+  assert.ok(cut.matches.every((match) => match.observations.length < 22));
 });

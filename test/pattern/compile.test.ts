@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { compilePattern, matchPattern } from '../../src/pattern/compile.js';
-import { PatternSyntaxError } from '../../src/pattern/errors.js';
+import { PatternSyntaxError, SearchLimitError } from '../../src/pattern/errors.js';
 import { ObservationInputError } from '../../src/pattern/observation-input.js';
 import { at, bundle, observedDataV20 } from './observation-fixtures.js';
 
@@ -171,4 +171,20 @@ test('bindings through one observed-data are exactly those of all bindings that 
     }
   }
   assert.ok(through > 400, `${through} bindings through an observed-data: both outcomes must be common`);
+});
+
+test('a search given maxSteps stops with SearchLimitError; the bindings it gave before are real ones', () => {
+  const compiled = compilePattern("[file:name = 'a'] FOLLOWEDBY [file:name = 'b']");
+  const batch = Array.from({ length: 30 }, (_, i) =>
+    bundle([{ type: 'file', name: i % 2 === 0 ? 'a' : 'b' }], { first: at(i) }),
+  );
+  const key = (binding: ReadonlySet<number>): string => [...binding].sort().join(',');
+  const all = new Set([...compiled.bindings(batch)].map(key));
+  const given: string[] = [];
+  assert.throws(() => {
+    for (const binding of compiled.bindings(batch, { maxSteps: 100 })) given.push(key(binding));
+  }, SearchLimitError);
+  assert.ok(given.length > 0 && given.length < all.size, `${given.length} of ${all.size} before the limit`);
+  for (const binding of given) assert.ok(all.has(binding), binding);
+  assert.equal([...compiled.bindings(batch, { maxSteps: 1_000_000 })].length, all.size, 'enough steps: all');
 });
