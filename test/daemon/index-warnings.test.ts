@@ -29,10 +29,8 @@ function providerOf(set: { current: IndicatorSource[] }): IndicatorProvider {
   };
 }
 
-test('index warnings are logged once per indicator version when a set is loaded', async () => {
-  const indexed = indicator(1, "[file:name = 'a.exe']");
-  const ranged = indicator(2, '[file:size > 1000000]');
-  const set = { current: [indexed, ranged] };
+/** Live indicators over `set`, logging into memory; `logged(code)` gives the lines of one code. */
+function liveOver(set: { current: IndicatorSource[] }) {
   const { logger, events } = memoryLogger();
   const live = new LiveIndicators(
     providerOf(set),
@@ -40,8 +38,16 @@ test('index warnings are logged once per indicator version when a set is loaded'
     logger,
     new DaemonMetrics(new MetricsRegistry()),
   );
-  const warnings = (): Record<string, unknown>[] =>
-    events().filter((e) => e.code === 'INDICATOR_INDEX_WARNING');
+  const logged = (code: string): Record<string, unknown>[] => events().filter((e) => e.code === code);
+  return { live, logged };
+}
+
+test('index warnings are logged once per indicator version when a set is loaded', async () => {
+  const indexed = indicator(1, "[file:name = 'a.exe']");
+  const ranged = indicator(2, '[file:size > 1000000]');
+  const set = { current: [indexed, ranged] };
+  const { live, logged } = liveOver(set);
+  const warnings = (): Record<string, unknown>[] => logged('INDICATOR_INDEX_WARNING');
 
   assert.equal(await live.refresh(), 'changed');
   assert.equal(warnings().length, 1);
@@ -74,16 +80,10 @@ test('past the first 20 index warnings of a load, one line counts the rest by re
   const never = Array.from({ length: 3 }, (_, i) =>
     indicator(200 + i, `[file:name = 'a${i}' AND process:pid = 4]`),
   );
-  const { logger, events } = memoryLogger();
-  const live = new LiveIndicators(
-    providerOf({ current: [...ranged, ...never] }),
-    engineConfigSchema.parse({}),
-    logger,
-    new DaemonMetrics(new MetricsRegistry()),
-  );
+  const { live, logged } = liveOver({ current: [...ranged, ...never] });
   assert.equal(await live.refresh(), 'changed');
-  const single = events().filter((e) => e.code === 'INDICATOR_INDEX_WARNING');
-  const more = events().filter((e) => e.code === 'INDICATOR_INDEX_WARNINGS_MORE');
+  const single = logged('INDICATOR_INDEX_WARNING');
+  const more = logged('INDICATOR_INDEX_WARNINGS_MORE');
   assert.equal(single.length, 20);
   assert.equal(more.length, 1);
   const byReason = (more[0]?.byReason ?? {}) as Record<string, number>;
@@ -100,16 +100,10 @@ test('past the first 20 rejected indicators of a load, one line counts the rest 
     pattern_type: 'sigma',
   }));
   const set = { current: [...broken, ...sigma, indicator(500, "[file:name = 'ok']")] };
-  const { logger, events } = memoryLogger();
-  const live = new LiveIndicators(
-    providerOf(set),
-    engineConfigSchema.parse({}),
-    logger,
-    new DaemonMetrics(new MetricsRegistry()),
-  );
+  const { live, logged } = liveOver(set);
   assert.equal(await live.refresh(), 'changed');
-  const single = events().filter((e) => e.code === 'INDICATOR_REJECTED');
-  const more = events().filter((e) => e.code === 'INDICATORS_REJECTED_MORE');
+  const single = logged('INDICATOR_REJECTED');
+  const more = logged('INDICATORS_REJECTED_MORE');
   assert.equal(single.length, 20);
   assert.equal(more.length, 1);
   const byReason = (more[0]?.byReason ?? {}) as Record<string, number>;
@@ -119,6 +113,6 @@ test('past the first 20 rejected indicators of a load, one line counts the rest 
   assert.equal(await live.refresh(), 'unchanged');
   set.current = [...set.current, indicator(600, '[broken')];
   assert.equal(await live.refresh(), 'changed');
-  assert.equal(events().filter((e) => e.code === 'INDICATOR_REJECTED').length, 21);
-  assert.equal(events().filter((e) => e.code === 'INDICATORS_REJECTED_MORE').length, 1);
+  assert.equal(logged('INDICATOR_REJECTED').length, 21);
+  assert.equal(logged('INDICATORS_REJECTED_MORE').length, 1);
 });
