@@ -6,6 +6,7 @@
 import { fileURLToPath } from 'node:url';
 import type { ParseArgsConfig } from 'node:util';
 import { z } from 'zod';
+import { engineConfigSchema, type EngineConfig } from './engine/index.js';
 import { Neo4jCredentialsError, readNeo4jCredentials, type Neo4jCredentials } from './neo4j/index.js';
 import { isLabelSelector } from './sources/kube-logs/index.js';
 
@@ -22,6 +23,9 @@ function wholeNumber(min: number, max: number = Number.MAX_SAFE_INTEGER) {
     .transform(Number)
     .pipe(z.number().int().min(min).max(max));
 }
+
+/** The engine's own defaults, so the flags' defaults are stated once. */
+const ENGINE_DEFAULTS = engineConfigSchema.parse({});
 
 const flag = z.boolean({ error: 'expected true or false' });
 const nonEmpty = z.string().trim().min(1, { error: 'must not be empty' });
@@ -69,6 +73,15 @@ export const daemonSettingsSchema = z.strictObject({
   aggregationWindowMs: wholeNumber(1)
     .default(300_000)
     .describe('Matches of one indicator at one place within this long make one sighting.'),
+  correlationHorizonMs: wholeNumber(1)
+    .default(ENGINE_DEFAULTS.defaultHorizonMs)
+    .describe('How long the events of a multi-observation pattern without WITHIN are kept for it.'),
+  outOfOrderToleranceMs: wholeNumber(0)
+    .default(ENGINE_DEFAULTS.outOfOrderToleranceMs)
+    .describe('How late, in event time, an event may arrive and still be correlated with later ones.'),
+  maxPartialPerIndicator: wholeNumber(1)
+    .default(ENGINE_DEFAULTS.maxPartialPerIndicator)
+    .describe('Events kept per multi-observation indicator; beyond it the oldest is evicted (counted).'),
   flushIntervalMs: wholeNumber(10)
     .default(1_000)
     .describe('How often updated sightings are written and checkpoints committed, even when idle.'),
@@ -78,6 +91,17 @@ export const daemonSettingsSchema = z.strictObject({
 });
 
 export type DaemonSettings = z.output<typeof daemonSettingsSchema>;
+
+/** The engine's settings from the daemon's. */
+export function engineConfigOf(
+  settings: Pick<DaemonSettings, 'correlationHorizonMs' | 'outOfOrderToleranceMs' | 'maxPartialPerIndicator'>,
+): EngineConfig {
+  return engineConfigSchema.parse({
+    defaultHorizonMs: settings.correlationHorizonMs,
+    outOfOrderToleranceMs: settings.outOfOrderToleranceMs,
+    maxPartialPerIndicator: settings.maxPartialPerIndicator,
+  });
+}
 export type SettingName = keyof DaemonSettings;
 
 /** Where a setting is read from: its flag (without `--`), and its environment variable if it has one. */
@@ -143,6 +167,24 @@ export const settingSources: Readonly<Record<SettingName, SettingSource>> = {
     env: 'MATCHER_AGGREGATION_WINDOW_MS',
     kind: 'string',
     value: '<ms>',
+  },
+  correlationHorizonMs: {
+    flag: 'correlation-horizon-ms',
+    env: 'MATCHER_CORRELATION_HORIZON_MS',
+    kind: 'string',
+    value: '<ms>',
+  },
+  outOfOrderToleranceMs: {
+    flag: 'out-of-order-tolerance-ms',
+    env: 'MATCHER_OUT_OF_ORDER_TOLERANCE_MS',
+    kind: 'string',
+    value: '<ms>',
+  },
+  maxPartialPerIndicator: {
+    flag: 'max-partial-per-indicator',
+    env: 'MATCHER_MAX_PARTIAL_PER_INDICATOR',
+    kind: 'string',
+    value: '<events>',
   },
   flushIntervalMs: {
     flag: 'flush-interval-ms',

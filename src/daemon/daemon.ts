@@ -4,8 +4,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import type { DaemonConfig } from '../config.js';
-import { engineConfigSchema } from '../engine/index.js';
+import { engineConfigOf, type DaemonConfig } from '../config.js';
 import { createLogger } from '../log.js';
 import { createObserver } from '../observe/index.js';
 import type { Output } from '../outputs/output.js';
@@ -65,7 +64,7 @@ export async function startDaemon(config: DaemonConfig, ctx: DaemonContext): Pro
   const metrics = new DaemonMetrics(new MetricsRegistry());
   const backends = await buildBackends(config, logger);
   const provider = backends.provider;
-  const engineConfig = engineConfigSchema.parse({});
+  const engineConfig = engineConfigOf(config);
   const indicators = new LiveIndicators(
     provider,
     engineConfig,

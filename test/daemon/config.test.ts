@@ -7,6 +7,7 @@ import {
   ConfigError,
   daemonFlagOptions,
   DEFAULT_INDICATORS_FILE,
+  engineConfigOf,
   resolveDaemonConfig,
   settingSources,
   type DaemonConfig,
@@ -45,6 +46,9 @@ test('defaults: the pinned values, and the shipped model resolved from the packa
   assert.equal(config.pretty, false);
   assert.equal(config.clusterName, 'honeycluster');
   assert.equal(config.aggregationWindowMs, 300_000);
+  assert.equal(config.correlationHorizonMs, 3_600_000);
+  assert.equal(config.outOfOrderToleranceMs, 5000);
+  assert.equal(config.maxPartialPerIndicator, 1000);
   assert.equal(config.flushIntervalMs, 1000);
   assert.equal(config.checkpointIntervalMs, 5000);
   assert.equal(config.shutdownGraceMs, 10_000);
@@ -82,6 +86,9 @@ const everySetting: Record<string, { flag: string[]; env: string; expect: unknow
   pretty: { flag: ['--pretty'], env: 'true', expect: true },
   clusterName: { flag: ['--cluster-name', 'hc2'], env: 'hc2', expect: 'hc2' },
   aggregationWindowMs: { flag: ['--aggregation-window-ms', '60000'], env: '60000', expect: 60_000 },
+  correlationHorizonMs: { flag: ['--correlation-horizon-ms', '600000'], env: '600000', expect: 600_000 },
+  outOfOrderToleranceMs: { flag: ['--out-of-order-tolerance-ms', '0'], env: '0', expect: 0 },
+  maxPartialPerIndicator: { flag: ['--max-partial-per-indicator', '5000'], env: '5000', expect: 5000 },
   flushIntervalMs: { flag: ['--flush-interval-ms', '250'], env: '250', expect: 250 },
   shutdownGraceMs: { flag: ['--shutdown-grace-ms', '3000'], env: '3000', expect: 3000 },
 };
@@ -170,4 +177,25 @@ test('docs/configuration.md lists every flag and environment variable', () => {
     assert.ok(docs.includes(`\`--${source.flag}`), source.flag);
     if (source.env !== undefined) assert.ok(docs.includes(`\`${source.env}\``), source.env);
   }
+});
+
+test('the correlation settings reach the engine; the rest of its settings keep their defaults', () => {
+  const config = resolve([
+    '--stdin',
+    '--correlation-horizon-ms',
+    '600000',
+    '--out-of-order-tolerance-ms',
+    '250',
+    '--max-partial-per-indicator',
+    '50',
+  ]);
+  const engine = engineConfigOf(config);
+  assert.equal(engine.defaultHorizonMs, 600_000);
+  assert.equal(engine.outOfOrderToleranceMs, 250);
+  assert.equal(engine.maxPartialPerIndicator, 50);
+  assert.deepEqual(
+    { ...engineConfigOf(resolve(['--stdin'])), maxPartialPerIndicator: 50 },
+    { ...engine, defaultHorizonMs: 3_600_000, outOfOrderToleranceMs: 5000 },
+  );
+  assert.match(failure(['--stdin', '--max-partial-per-indicator', '0']), /max-partial-per-indicator/);
 });

@@ -286,6 +286,23 @@ test('large millisecond values reach the daemon as whole numbers (no 3.6e+06)', 
   assert.equal(config.indicatorRefreshIntervalMs, 1_000_000);
 });
 
+test('the correlation values reach the daemon, and their defaults are the daemon’s own', () => {
+  const defaults = daemonConfigOf(render());
+  assert.deepEqual(
+    [defaults.correlationHorizonMs, defaults.outOfOrderToleranceMs, defaults.maxPartialPerIndicator],
+    [3_600_000, 5000, 1000],
+  );
+  const config = daemonConfigOf(
+    render({
+      correlation: { horizonMs: 86_400_000, outOfOrderToleranceMs: 0, maxPartialPerIndicator: 20_000 },
+    }),
+  );
+  assert.deepEqual(
+    [config.correlationHorizonMs, config.outOfOrderToleranceMs, config.maxPartialPerIndicator],
+    [86_400_000, 0, 20_000],
+  );
+});
+
 test('a Service for /metrics, and one for the audit webhook only when it is on', () => {
   const withoutWebhook = ofKind<V1Service>(render(), 'Service');
   assert.equal(withoutWebhook.length, 1);

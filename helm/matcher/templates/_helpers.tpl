@@ -97,6 +97,12 @@ matching pod in the cluster, so the pod-log source in daemonset mode would read 
   value: {{ include "matcher.wholeNumber" .Values.indicators.refreshIntervalMs }}
 - name: MATCHER_AGGREGATION_WINDOW_MS
   value: {{ include "matcher.wholeNumber" .Values.aggregationWindowMs }}
+- name: MATCHER_CORRELATION_HORIZON_MS
+  value: {{ include "matcher.wholeNumber" .Values.correlation.horizonMs }}
+- name: MATCHER_OUT_OF_ORDER_TOLERANCE_MS
+  value: {{ include "matcher.wholeNumber" .Values.correlation.outOfOrderToleranceMs }}
+- name: MATCHER_MAX_PARTIAL_PER_INDICATOR
+  value: {{ include "matcher.wholeNumber" .Values.correlation.maxPartialPerIndicator }}
 - name: MATCHER_SHUTDOWN_GRACE_MS
   value: {{ include "matcher.wholeNumber" .Values.shutdownGraceMs }}
 {{- if $tailPaths }}
