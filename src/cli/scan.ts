@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { engineConfigOf } from '../config.js';
 import { Engine, engineConfigSchema } from '../engine/index.js';
 import { IndicatorFileError, loadIndicatorFiles, type LoadedIndicators } from '../indicators/index.js';
 import { createLogger } from '../log.js';
@@ -20,14 +21,22 @@ Exit code 0 when the scan completed, whatever it found; 1 when an indicators fil
 Options:
   --indicators <file>             STIX bundle (or list of bundles) with the indicators; repeatable
   --aggregation-window-ms <ms>    matches of one indicator at one place within this long make one sighting (300000)
+  --correlation-horizon-ms <ms>   how long the events of a multi-observation pattern without WITHIN are kept (3600000)
+  --out-of-order-tolerance-ms <ms>  how late, in event time, an event may come and still be correlated (5000)
+  --max-partial-per-indicator <n> events kept per multi-observation indicator, the oldest evicted beyond (1000)
   --cluster-name <name>           the name sightings are sighted at, with the node (honeycluster)
   --max-line-bytes <bytes>        longer lines are skipped and counted (1048576)
   --pretty                        lines for people instead of JSON`;
+
+const ENGINE_DEFAULTS = engineConfigSchema.parse({});
 
 const scanSettingsSchema = z.strictObject({
   indicators: z.array(z.string().min(1)).min(1, 'give at least one --indicators bundle file'),
   files: z.array(z.string().min(1)).min(1, 'give at least one log file, or - for standard input'),
   aggregationWindowMs: z.coerce.number().int().positive().default(300_000),
+  correlationHorizonMs: z.coerce.number().int().positive().default(ENGINE_DEFAULTS.defaultHorizonMs),
+  outOfOrderToleranceMs: z.coerce.number().int().nonnegative().default(ENGINE_DEFAULTS.outOfOrderToleranceMs),
+  maxPartialPerIndicator: z.coerce.number().int().positive().default(ENGINE_DEFAULTS.maxPartialPerIndicator),
   clusterName: z.string().min(1).default('honeycluster'),
   maxLineBytes: z.coerce.number().int().positive().default(1_048_576),
   pretty: z.boolean().default(false),
@@ -72,6 +81,9 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, {
     indicators: { type: 'string', multiple: true },
     'aggregation-window-ms': { type: 'string' },
+    'correlation-horizon-ms': { type: 'string' },
+    'out-of-order-tolerance-ms': { type: 'string' },
+    'max-partial-per-indicator': { type: 'string' },
     'cluster-name': { type: 'string' },
     'max-line-bytes': { type: 'string' },
     pretty: { type: 'boolean' },
@@ -80,6 +92,9 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
     indicators: values.indicators ?? [],
     files: positionals,
     aggregationWindowMs: values['aggregation-window-ms'],
+    correlationHorizonMs: values['correlation-horizon-ms'],
+    outOfOrderToleranceMs: values['out-of-order-tolerance-ms'],
+    maxPartialPerIndicator: values['max-partial-per-indicator'],
     clusterName: values['cluster-name'],
     maxLineBytes: values['max-line-bytes'],
     pretty: values.pretty,
@@ -95,7 +110,7 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
   reportIndicators(loaded, io);
   const sightingsLogger = createLogger({ level: 'info', pretty: settings.pretty, stream: io.stdout });
   const diagnostics = createLogger({ level: 'warn', pretty: true, stream: io.stderr });
-  const engineConfig = engineConfigSchema.parse({});
+  const engineConfig = engineConfigOf(settings);
   const engine = new Engine(loaded.active, engineConfig);
   const names = new Map(loaded.active.map((i) => [i.id, i.name]));
   const source = buildFilesSource(

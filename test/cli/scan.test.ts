@@ -217,3 +217,67 @@ test('a line holding several events (a STIX bundle) yields every one of them', a
   assert.equal(sightings.length, 1);
   assert.equal(sightings[0]?.sighting.count, 2);
 });
+
+test('--correlation-horizon-ms bounds how long the first half of a pattern without WITHIN waits', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'matcher-horizon-'));
+  // Two events ten minutes apart, each one observed-data line with its process.
+  const line = (n: number, minute: string, commandLine: string): string => {
+    const time = `2026-11-28T10:${minute}:00.000Z`;
+    const processId = `process--0000000${n}-2b3c-4d5e-8f60-7a8b9c0d1e2f`;
+    return JSON.stringify({
+      type: 'bundle',
+      id: `bundle--0000000${n}-2b3c-4d5e-8f60-7a8b9c0d1e2f`,
+      objects: [
+        {
+          type: 'observed-data',
+          spec_version: '2.1',
+          id: `observed-data--0000000${n}-2b3c-4d5e-8f60-7a8b9c0d1e2f`,
+          created: time,
+          modified: time,
+          first_observed: time,
+          last_observed: time,
+          number_observed: 1,
+          object_refs: [processId],
+        },
+        { type: 'process', spec_version: '2.1', id: processId, command_line: commandLine },
+      ],
+    });
+  };
+  const log = join(dir, 'stix.log');
+  await writeFile(log, `${line(1, '00', 'ln -s / /var/log/x')}\n${line(2, '10', 'kubectl logs x')}\n`);
+  const model = join(dir, 'indicators.json');
+  await writeFile(
+    model,
+    JSON.stringify({
+      type: 'bundle',
+      id: 'bundle--9d0e1f2a-3b4c-4d5e-8f6a-7b8c9d0e1f2a',
+      objects: [
+        {
+          type: 'indicator',
+          spec_version: '2.1',
+          id: 'indicator--0e1f2a3b-4c5d-4e6f-8a7b-8c9d0e1f2a3b',
+          created: '2026-01-01T00:00:00.000Z',
+          modified: '2026-01-01T00:00:00.000Z',
+          pattern:
+            "[process:command_line LIKE 'ln -s %'] FOLLOWEDBY [process:command_line LIKE 'kubectl logs %']",
+          pattern_type: 'stix',
+          valid_from: '2026-01-01T00:00:00.000Z',
+        },
+      ],
+    }),
+  );
+  const within = await scan(['--indicators', model, log]);
+  assert.equal(within.code, 0);
+  assert.equal(within.sightings.length, 1, 'the default horizon (an hour) holds the first half');
+  const short = await scan([
+    '--indicators',
+    model,
+    '--correlation-horizon-ms',
+    '60000',
+    '--out-of-order-tolerance-ms',
+    '0',
+    log,
+  ]);
+  assert.equal(short.code, 0);
+  assert.equal(short.sightings.length, 0, 'a one-minute horizon has forgotten it');
+});
