@@ -111,7 +111,7 @@ export class LiveIndicators {
       if (byReason !== undefined) {
         this.logger.warn(
           { code: 'INDICATORS_REJECTED_MORE', byReason },
-          'More indicators skipped, counted by reason, not logged one by one; `matcher check` names each.',
+          "More indicators skipped, counted by reason, not logged one by one (matcher_indicators_rejected counts them); `matcher check '<pattern>'` explains a pattern's error.",
         );
       }
     }
