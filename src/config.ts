@@ -6,7 +6,7 @@
 import { fileURLToPath } from 'node:url';
 import type { ParseArgsConfig } from 'node:util';
 import { z } from 'zod';
-import { engineConfigSchema, type EngineConfig } from './engine/index.js';
+import { engineConfigSchema, engineDefaults, type EngineConfig } from './engine/index.js';
 import { Neo4jCredentialsError, readNeo4jCredentials, type Neo4jCredentials } from './neo4j/index.js';
 import { isLabelSelector } from './sources/kube-logs/index.js';
 
@@ -23,9 +23,6 @@ function wholeNumber(min: number, max: number = Number.MAX_SAFE_INTEGER) {
     .transform(Number)
     .pipe(z.number().int().min(min).max(max));
 }
-
-/** The engine's own defaults, so the flags' defaults are stated once. */
-const ENGINE_DEFAULTS = engineConfigSchema.parse({});
 
 const flag = z.boolean({ error: 'expected true or false' });
 const nonEmpty = z.string().trim().min(1, { error: 'must not be empty' });
@@ -74,13 +71,13 @@ export const daemonSettingsSchema = z.strictObject({
     .default(300_000)
     .describe('Matches of one indicator at one place within this long make one sighting.'),
   correlationHorizonMs: wholeNumber(1)
-    .default(ENGINE_DEFAULTS.defaultHorizonMs)
+    .default(engineDefaults.defaultHorizonMs)
     .describe('How long the events of a multi-observation pattern without WITHIN are kept for it.'),
   outOfOrderToleranceMs: wholeNumber(0)
-    .default(ENGINE_DEFAULTS.outOfOrderToleranceMs)
+    .default(engineDefaults.outOfOrderToleranceMs)
     .describe('How late, in event time, an event may arrive and still be correlated with later ones.'),
   maxPartialPerIndicator: wholeNumber(1)
-    .default(ENGINE_DEFAULTS.maxPartialPerIndicator)
+    .default(engineDefaults.maxPartialPerIndicator)
     .describe('Events kept per multi-observation indicator; beyond it the oldest is evicted (counted).'),
   flushIntervalMs: wholeNumber(10)
     .default(1_000)

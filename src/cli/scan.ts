@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { engineConfigOf } from '../config.js';
-import { Engine, engineConfigSchema } from '../engine/index.js';
+import { Engine, engineDefaults } from '../engine/index.js';
 import { IndicatorFileError, loadIndicatorFiles, type LoadedIndicators } from '../indicators/index.js';
 import { createLogger } from '../log.js';
 import { createObserver } from '../observe/index.js';
@@ -28,15 +28,13 @@ Options:
   --max-line-bytes <bytes>        longer lines are skipped and counted (1048576)
   --pretty                        lines for people instead of JSON`;
 
-const ENGINE_DEFAULTS = engineConfigSchema.parse({});
-
 const scanSettingsSchema = z.strictObject({
   indicators: z.array(z.string().min(1)).min(1, 'give at least one --indicators bundle file'),
   files: z.array(z.string().min(1)).min(1, 'give at least one log file, or - for standard input'),
   aggregationWindowMs: z.coerce.number().int().positive().default(300_000),
-  correlationHorizonMs: z.coerce.number().int().positive().default(ENGINE_DEFAULTS.defaultHorizonMs),
-  outOfOrderToleranceMs: z.coerce.number().int().nonnegative().default(ENGINE_DEFAULTS.outOfOrderToleranceMs),
-  maxPartialPerIndicator: z.coerce.number().int().positive().default(ENGINE_DEFAULTS.maxPartialPerIndicator),
+  correlationHorizonMs: z.coerce.number().int().positive().default(engineDefaults.defaultHorizonMs),
+  outOfOrderToleranceMs: z.coerce.number().int().nonnegative().default(engineDefaults.outOfOrderToleranceMs),
+  maxPartialPerIndicator: z.coerce.number().int().positive().default(engineDefaults.maxPartialPerIndicator),
   clusterName: z.string().min(1).default('honeycluster'),
   maxLineBytes: z.coerce.number().int().positive().default(1_048_576),
   pretty: z.boolean().default(false),

@@ -44,3 +44,6 @@ export const engineConfigSchema = z
   .strict();
 
 export type EngineConfig = z.infer<typeof engineConfigSchema>;
+
+/** The defaults, for settings elsewhere (flags, chart) that pass some of them on. */
+export const engineDefaults: EngineConfig = engineConfigSchema.parse({});

@@ -11,7 +11,7 @@
  * - Across a restart: `engine.snapshot()` lists the kept observations of multi-observation indicators;
  *   `engine.restore(saved)` on a new engine puts back those whose indicator kept its pattern (src/state/).
  */
-export { engineConfigSchema, type EngineConfig } from './config.js';
+export { engineConfigSchema, engineDefaults, type EngineConfig } from './config.js';
 export {
   Engine,
   type EngineOptions,
