@@ -6,17 +6,13 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Observation, StixObject } from '../../src/contracts.js';
 import { Correlator } from '../../src/engine/correlator.js';
-import {
-  Engine,
-  activateIndicator,
-  engineConfigSchema,
-  type ActiveIndicator,
-} from '../../src/engine/index.js';
+import { Engine, engineConfigSchema } from '../../src/engine/index.js';
 import { asBundles } from '../../src/engine/indicator.js';
 import { createObservationView } from '../../src/pattern/index.js';
 import { stixTimestamp } from '../../src/sightings/sighting.js';
 import { deterministicId } from '../../src/stix/ids.js';
 import { processObservation } from '../helpers/observation.js';
+import { activatePattern } from './engine-runs.js';
 
 const T0 = Date.parse('2026-11-28T10:00:00Z');
 
@@ -25,21 +21,10 @@ function event(serial: number, name: string): Observation {
   return processObservation({ time: T0 + serial * 1000, pid: serial, roots: [process] });
 }
 
-function activate(id: string, pattern: string): ActiveIndicator {
-  const indicator = activateIndicator({
-    id,
-    pattern,
-    pattern_type: 'stix',
-    valid_from: '2020-01-01T00:00:00Z',
-  });
-  if ('reason' in indicator) throw new Error(indicator.message);
-  return indicator;
-}
-
 test('the oracle is asked only once the kept observations could complete the pattern', () => {
   const pattern =
     "([process:name = 'sh'] FOLLOWEDBY [process:name = 'curl'] FOLLOWEDBY [process:name = 'kubectl']) OR [process:name = 'nc']";
-  const indicator = activate('indicator--0f1e2d3c-4b5a-4978-8675-a4b3c2d1e0f9', pattern);
+  const indicator = activatePattern(pattern, 'indicator--0f1e2d3c-4b5a-4978-8675-a4b3c2d1e0f9');
   let searches = 0;
   const search = (observations: readonly Observation[]): Iterable<ReadonlySet<number>> => {
     searches += 1;
@@ -66,7 +51,7 @@ test('the oracle is asked only once the kept observations could complete the pat
 
 test('a search that runs out of steps gives the match what it found, counted as truncated', () => {
   const pattern = "[process:name = 'a'] FOLLOWEDBY ([process:name = 'b'] REPEATS 2 TIMES)";
-  const indicator = activate('indicator--1f2e3d4c-5b6a-4978-8675-a4b3c2d1e0f9', pattern);
+  const indicator = activatePattern(pattern, 'indicator--1f2e3d4c-5b6a-4978-8675-a4b3c2d1e0f9');
   const run = (maxSearchStepsPerOffer: number) => {
     const engine = new Engine([indicator], engineConfigSchema.parse({ maxSearchStepsPerOffer }));
     // Observed over a second each, so the oracle decides (not the counting shortcut).

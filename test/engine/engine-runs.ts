@@ -29,6 +29,16 @@ export function activateAll(sources: readonly IndicatorSource[]): ActiveIndicato
   });
 }
 
+/** One pattern as an active indicator (valid from 2020); throws, naming the pattern, when it cannot run. */
+export function activatePattern(
+  pattern: string,
+  id = 'indicator--0f8a2c39-94d6-4e6b-8c9f-6a1c0a0f3b11',
+): ActiveIndicator {
+  const active = activateIndicator({ id, pattern, pattern_type: 'stix', valid_from: '2020-01-01T00:00:00Z' });
+  if ('reason' in active) throw new Error(`${pattern}: ${active.message}`);
+  return active;
+}
+
 /** One line per match: the indicator and the observations it carries. */
 export function describeMatches(matches: readonly Match[]): string[] {
   return matches.map((m) => `${m.indicatorId} ${m.observations.map((o) => o.observedData.id).join(' ')}`);

@@ -1,15 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Observation, StixObject } from '../../src/contracts.js';
-import {
-  Engine,
-  activateIndicator,
-  engineConfigSchema,
-  type ActiveIndicator,
-} from '../../src/engine/index.js';
+import { Engine, engineConfigSchema } from '../../src/engine/index.js';
 import { asBundles } from '../../src/engine/indicator.js';
 import { deterministicId } from '../../src/stix/ids.js';
 import { processObservation } from '../helpers/observation.js';
+import { activatePattern } from './engine-runs.js';
 import { pick, prng } from './random.js';
 
 const names = ['sh', 'curl', 'ln', 'cat'];
@@ -51,17 +47,6 @@ function generateStream(random: () => number, length: number): Observation[] {
   });
 }
 
-function activate(pattern: string): ActiveIndicator {
-  const result = activateIndicator({
-    id: 'indicator--0f8a2c39-94d6-4e6b-8c9f-6a1c0a0f3b11',
-    pattern,
-    pattern_type: 'stix',
-    valid_from: '2020-01-01T00:00:00Z',
-  });
-  if ('reason' in result) throw new Error(`${pattern}: ${result.message}`);
-  return result;
-}
-
 test('the streaming engine first matches exactly when the batch evaluator first matches a prefix', () => {
   const random = prng(20261128);
   const config = engineConfigSchema.parse({ defaultHorizonMs: 24 * 3_600_000 });
@@ -69,7 +54,7 @@ test('the streaming engine first matches exactly when the batch evaluator first 
   const cases = 1000;
   for (let c = 0; c < cases; c += 1) {
     const pattern = generatePattern(random, 3);
-    const indicator = activate(pattern);
+    const indicator = activatePattern(pattern);
     const stream = generateStream(random, 4 + Math.floor(random() * 8));
     const engine = new Engine([indicator], config);
     let streamingFirst = -1;

@@ -7,16 +7,18 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Observation, StixObject } from '../../src/contracts.js';
-import { activateIndicator, type ActiveIndicator } from '../../src/engine/index.js';
+import type { ActiveIndicator } from '../../src/engine/index.js';
 import { Correlator } from '../../src/engine/correlator.js';
 import { fastShapeOf } from '../../src/engine/fast-shapes.js';
 import { asBundles } from '../../src/engine/indicator.js';
 import { createObservationView } from '../../src/pattern/index.js';
 import { deterministicId } from '../../src/stix/ids.js';
 import { processObservation } from '../helpers/observation.js';
+import { activatePattern } from './engine-runs.js';
 import { pick, prng } from './random.js';
 
 const T0 = Date.parse('2026-11-28T10:00:00Z');
+const INDICATOR_ID = 'indicator--2b7c0e55-3f0a-4c8e-9d7b-5e1f3a9c6d42';
 const TOLERANCE_MS = 5_000;
 /** Sides that overlap (an `a` with a high pid satisfies both), so pairs compete for observations. */
 const leaves = [
@@ -57,17 +59,6 @@ function generateStream(random: () => number, length: number): Observation[] {
     .map(({ e }) => e.observation);
 }
 
-function activate(pattern: string): ActiveIndicator {
-  const indicator = activateIndicator({
-    id: 'indicator--2b7c0e55-3f0a-4c8e-9d7b-5e1f3a9c6d42',
-    pattern,
-    pattern_type: 'stix',
-    valid_from: '2020-01-01T00:00:00Z',
-  });
-  if ('reason' in indicator) throw new Error(`${pattern}: ${indicator.message}`);
-  return indicator;
-}
-
 function correlators(indicator: ActiveIndicator): { counted: Correlator; oracle: Correlator } {
   const shape = fastShapeOf(indicator.compiled.ast);
   assert.ok(shape !== undefined, `${indicator.pattern} is counted`);
@@ -96,7 +87,7 @@ function compareWithOracle(
   let matches = 0;
   let wide = 0;
   for (let c = 0; c < cases; c += 1) {
-    const indicator = activate(generate(random));
+    const indicator = activatePattern(generate(random), INDICATOR_ID);
     const { counted, oracle } = correlators(indicator);
     for (const observation of generateStream(random, 4 + Math.floor(random() * 7))) {
       const view = createObservationView(observation.observedData, observation.objects);
@@ -156,6 +147,6 @@ test('REPEATS over a nested expression, and a side with a qualifier that counts,
     "[process:name = 'a'] FOLLOWEDBY ([process:name = 'b'] REPEATS 2 TIMES)",
     "[process:name = 'a'] FOLLOWEDBY [process:name = 'b'] START t'2026-01-01T00:00:00Z' STOP t'2027-01-01T00:00:00Z'",
   ]) {
-    assert.equal(fastShapeOf(activate(pattern).compiled.ast), undefined, pattern);
+    assert.equal(fastShapeOf(activatePattern(pattern, INDICATOR_ID).compiled.ast), undefined, pattern);
   }
 });
